@@ -1,0 +1,64 @@
+"""Tabadul (تبادل): the forum engine of the Experience Exchange Platforms."""
+
+from pathlib import Path
+
+from flask import Flask
+
+__version__ = "0.1.0"
+
+
+def create_app(test_config=None):
+    """Build the app: configuration, extensions, blueprints, commands and template globals."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    from forum import config
+
+    config.load(app, test_config)
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from forum import cli, errors, templating
+
+    cli.register(app)
+    errors.register(app)
+    templating.register(app)
+    return app
+
+
+def _init_extensions(app):
+    from forum import models  # noqa: F401  (the tables must be known before migrations run)
+    from forum.extensions import babel, csrf, db, login_manager, migrate
+    from forum.i18n import select_locale
+    from flask_babel import gettext
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "Please log in to see this page."
+    login_manager.localize_callback = gettext
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(user_id):
+        user = db.session.get(models.User, int(user_id))
+        # A suspended or deactivated member is logged out on their next request.
+        return user if user is not None and user.is_active else None
+
+
+def _register_blueprints(app):
+    from forum.accounts.views import bp as accounts
+    from forum.admin.views import bp as admin
+    from forum.boards.views import bp as boards
+    from forum.moderation.views import bp as moderation
+    from forum.site.views import bp as site
+    from forum.threads.views import bp as threads
+
+    for blueprint in (site, accounts, boards, threads, moderation, admin):
+        app.register_blueprint(blueprint)

@@ -1,0 +1,63 @@
+"""Account changes. Actions never commit: the view or command that calls them does."""
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from forum.extensions import db
+from forum.models import ROLES, User
+
+
+class AccountError(ValueError):
+    """A rule about accounts was broken; the message is for the person who broke it."""
+
+
+def find_user_by_email(email):
+    return db.session.scalar(select(User).where(User.email == User.normalize_email(email)))
+
+
+def register_user(email, display_name, password, *, authority=None, job_title="", role="member",
+                  language="ar"):
+    """Create an account; a taken email (in any letter case) is refused."""
+    if role not in ROLES:
+        raise AccountError(_("Unknown role."))
+    if find_user_by_email(email) is not None:
+        raise AccountError(_("An account with this email already exists."))
+    user = User(
+        email=User.normalize_email(email),
+        display_name=display_name.strip(),
+        authority=authority,
+        job_title=(job_title or "").strip(),
+        role=role,
+        language=language,
+    )
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def authenticate(email, password):
+    """The user whose email and password match, or None; a missing user costs the same hash."""
+    user = find_user_by_email(email)
+    if user is None:
+        User(password_hash=_DUMMY_HASH).check_password(password)
+        return None
+    return user if user.check_password(password) else None
+
+
+def update_settings(user, *, display_name, job_title, language):
+    user.display_name = display_name.strip()
+    user.job_title = (job_title or "").strip()
+    user.language = language
+
+
+def change_password(user, new_password):
+    user.set_password(new_password)
+
+
+# Checked against when the email is unknown, so that timing does not tell which part was wrong.
+_DUMMY_HASH = (
+    "scrypt:32768:8:1$dummysaltdummysa$"
+    "0bc8c2fce0d3f0b8a0e3a3b3e5c1b0a5f8d3e6a0c7b9e1d2f3a4b5c6d7e8f9a0"
+    "b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2"
+)

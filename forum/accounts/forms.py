@@ -1,0 +1,88 @@
+"""Account forms: they check shape only; saving is the actions' job."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+
+PASSWORD_MIN = 10
+
+
+def _required():
+    return DataRequired(message=_l("This field is required."))
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[_required()])
+    password = PasswordField(_l("Password"), validators=[_required()])
+    remember = BooleanField(_l("Keep me logged in"))
+
+
+class RegisterForm(FlaskForm):
+    display_name = StringField(
+        _l("Display name"),
+        validators=[_required(), Length(max=80, message=_l("At most %(max)d characters."))],
+    )
+    email = EmailField(
+        _l("Email"),
+        validators=[
+            _required(),
+            Email(message=_l("Enter a valid email address."), check_deliverability=False),
+            Length(max=254, message=_l("At most %(max)d characters.")),
+        ],
+    )
+    authority_id = SelectField(_l("Local authority"), coerce=int, validators=[Optional()])
+    job_title = StringField(
+        _l("Job title"),
+        validators=[Optional(), Length(max=120, message=_l("At most %(max)d characters."))],
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[
+            _required(),
+            Length(min=PASSWORD_MIN, max=200, message=_l("Use %(min)d to %(max)d characters.")),
+        ],
+    )
+    confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[_required(), EqualTo("password", message=_l("The passwords do not match."))],
+    )
+
+
+class SettingsForm(FlaskForm):
+    display_name = StringField(
+        _l("Display name"),
+        validators=[_required(), Length(max=80, message=_l("At most %(max)d characters."))],
+    )
+    job_title = StringField(
+        _l("Job title"),
+        validators=[Optional(), Length(max=120, message=_l("At most %(max)d characters."))],
+    )
+    language = SelectField(
+        _l("Language"), choices=[SelectChoice("ar", "العربية"), SelectChoice("en", "English")], validators=[_required()]
+    )
+
+
+class PasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[_required()])
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[
+            _required(),
+            Length(min=PASSWORD_MIN, max=200, message=_l("Use %(min)d to %(max)d characters.")),
+        ],
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[
+            _required(),
+            EqualTo("new_password", message=_l("The passwords do not match.")),
+        ],
+    )

@@ -1,0 +1,142 @@
+"""Register, log in and out, profiles and personal settings."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+from wtforms import SelectChoice
+from sqlalchemy.orm import joinedload
+
+from forum import permissions
+from forum.accounts import actions
+from forum.accounts.forms import LoginForm, PasswordForm, RegisterForm, SettingsForm
+from forum.extensions import db
+from forum.models import LocalAuthority, Post, Thread, User
+from forum.i18n import current_language
+from forum.site.safety import safe_next_url
+
+bp = Blueprint("accounts", __name__)
+
+RECENT_POSTS = 10
+
+
+def _authority_choices():
+    authorities = db.session.scalars(select(LocalAuthority)).all()
+    authorities = sorted(authorities, key=lambda authority: authority.name)
+    choices = [SelectChoice(authority.id, authority.name) for authority in authorities]
+    return [SelectChoice(0, _("— Choose your local authority —"))] + choices
+
+
+@bp.route("/auth/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("boards.home"))
+    form = RegisterForm()
+    form.authority_id.choices = _authority_choices()
+    if form.validate_on_submit():
+        authority = db.session.get(LocalAuthority, form.authority_id.data or 0)
+        try:
+            user = actions.register_user(
+                form.email.data,
+                form.display_name.data,
+                form.password.data,
+                authority=authority,
+                job_title=form.job_title.data,
+                language=current_language(),
+            )
+        except actions.AccountError as error:
+            form.email.errors.append(str(error))
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(_("Welcome to Tabadul!"), "success")
+            return redirect(url_for("boards.home"))
+    return render_template("accounts/register.html", form=form), 200 if not form.errors else 422
+
+
+@bp.route("/auth/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("boards.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = actions.authenticate(form.email.data, form.password.data)
+        if user is None or not user.active:
+            form.form_errors.append(_("Wrong email or password."))
+        elif user.is_suspended:
+            form.form_errors.append(_suspension_message(user))
+        else:
+            login_user(user, remember=form.remember.data)
+            return redirect(safe_next_url(request.args.get("next")) or url_for("boards.home"))
+    status = 200 if not form.errors and not form.form_errors else 422
+    return render_template("accounts/login.html", form=form), status
+
+
+def _suspension_message(user):
+    if user.suspended_until:
+        message = _("Your account is suspended until %(date)s.",
+                    date=format_datetime(user.suspended_until, "medium"))
+    else:
+        message = _("Your account is suspended.")
+    if user.suspension_reason:
+        message += " " + _("Reason: %(reason)s", reason=user.suspension_reason)
+    return message
+
+
+@bp.post("/auth/logout")
+def logout():
+    logout_user()
+    return redirect(url_for("boards.home"))
+
+
+@bp.get("/u/<int:user_id>")
+def profile(user_id):
+    user = db.session.get(User, user_id)
+    permissions.require(user is not None and user.active)
+    recent = db.session.scalars(
+        select(Post)
+        .join(Thread, Post.thread_id == Thread.id)
+        .options(joinedload(Post.thread))
+        .where(Post.author_id == user.id, permissions.visible_posts())
+        .order_by(Post.created_at.desc(), Post.id.desc())
+        .limit(RECENT_POSTS)
+    ).all()
+    return render_template("accounts/profile.html", user=user, recent=recent)
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings():
+    form = SettingsForm(obj=current_user)
+    if form.validate_on_submit():
+        actions.update_settings(
+            current_user,
+            display_name=form.display_name.data,
+            job_title=form.job_title.data,
+            language=form.language.data,
+        )
+        db.session.commit()
+        flash(_("Your settings were saved."), "success")
+        return redirect(url_for("accounts.settings"))
+    return _settings_page(form, PasswordForm(prefix="password"))
+
+
+@bp.post("/settings/password")
+@login_required
+def change_password():
+    form = PasswordForm(prefix="password")
+    if form.validate_on_submit():
+        if current_user.check_password(form.current_password.data):
+            actions.change_password(current_user, form.new_password.data)
+            db.session.commit()
+            flash(_("Your password was changed."), "success")
+            return redirect(url_for("accounts.settings"))
+        form.current_password.errors.append(_("The current password is wrong."))
+    return _settings_page(SettingsForm(obj=current_user), form)
+
+
+def _settings_page(settings_form, password_form):
+    status = 422 if settings_form.errors or password_form.errors else 200
+    page = render_template("accounts/settings.html", form=settings_form, password_form=password_form)
+    return page, status

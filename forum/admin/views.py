@@ -1,0 +1,5 @@
+"""The administration area."""
+
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")

@@ -1,0 +1,87 @@
+"""`flask --app wsgi forum …`: schema, seed data, demo content and accounts from the terminal."""
+
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from flask_migrate import upgrade
+from sqlalchemy import or_, select
+
+from forum import demo, seed
+from forum.accounts.actions import AccountError, register_user
+from forum.extensions import db
+from forum.models import ROLES, LocalAuthority
+
+forum_cli = AppGroup("forum", help="Tabadul administration commands.")
+
+
+def register(app):
+    from forum.admin.commands import board_cli, task_force_cli
+
+    forum_cli.add_command(board_cli)
+    forum_cli.add_command(task_force_cli)
+    app.cli.add_command(forum_cli)
+
+
+@forum_cli.command("init")
+def init_command():
+    """Bring the schema up to date and load the platforms and task forces."""
+    upgrade(directory=current_app.extensions["migrate"].directory)
+    seed.load_seed()
+    db.session.commit()
+    click.echo("Database ready: schema migrated, platforms and task forces loaded.")
+
+
+@forum_cli.command("demo")
+@click.option("--accounts-file", type=click.Path(path_type=Path),
+              help="Also write the demo accounts to this file.")  # fmt: skip
+def demo_command(accounts_file):
+    """Add demo authorities, accounts (one per role) and threads to an empty forum."""
+    seed.load_seed()
+    credentials = demo.load_demo()
+    db.session.commit()
+    if not credentials:
+        click.echo("The forum already has accounts; no demo content was added.")
+        return
+    lines = [f"{role:<10} {email:<28} {password}" for role, email, password in credentials]
+    text = "Demo accounts (role, email, password):\n" + "\n".join(lines) + "\n"
+    if accounts_file:
+        accounts_file.write_text(text)
+        accounts_file.chmod(0o600)
+    click.echo(text, nl=False)
+
+
+@forum_cli.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True, help="Display name.")
+@click.option("--password", required=True, help="The password, or - to read it from stdin.")
+@click.option("--role", type=click.Choice(ROLES), default="member", show_default=True)
+@click.option("--authority", help="Local authority id, or its Arabic or English name.")
+@click.option("--language", type=click.Choice(["ar", "en"]), default="ar", show_default=True)
+def create_user_command(email, name, password, role, authority, language):
+    """Create an account, for example the first administrator."""
+    if password == "-":
+        password = sys.stdin.readline().rstrip("\n")
+    if len(password) < 10:
+        raise click.BadParameter("use at least 10 characters", param_hint="--password")
+    found = _find_authority(authority) if authority else None
+    try:
+        user = register_user(email, name, password, authority=found, role=role, language=language)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"Created {role} {user.email} (id {user.id}).")
+
+
+def _find_authority(value):
+    query = select(LocalAuthority)
+    if value.isdigit():
+        query = query.where(LocalAuthority.id == int(value))
+    else:
+        query = query.where(or_(LocalAuthority.name_ar == value, LocalAuthority.name_en == value))
+    found = db.session.scalar(query)
+    if found is None:
+        raise click.BadParameter(f"no local authority {value!r}", param_hint="--authority")
+    return found

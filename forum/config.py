@@ -1,0 +1,60 @@
+"""Configuration layers: safe defaults here, then instance/config.py, then FORUM_* variables."""
+
+import os
+import secrets
+from pathlib import Path
+
+
+class Defaults:
+    # SQLite in instance/ unless FORUM_DATABASE_URL says otherwise.
+    DATABASE_URL = None
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    BABEL_DEFAULT_LOCALE = "ar"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Hebron"
+    LANGUAGES = ("ar", "en")
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # a form left open over lunch must still submit
+
+    THREADS_PER_PAGE = 20
+    POSTS_PER_PAGE = 20
+    MAX_REPLY_DEPTH = 4  # deeper replies render flat with an "in reply to" link
+    TITLE_MAX_LENGTH = 200
+    BODY_MAX_LENGTH = 50_000
+
+    MAIL_SERVER = "127.0.0.1"
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_FROM = "tabadul@localhost"
+
+
+def load(app, test_config=None):
+    """Fill app.config from the layers, lowest first, so a later layer always wins."""
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("FORUM")
+    if test_config:
+        app.config.update(test_config)
+
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    url = app.config.get("DATABASE_URL") or f"sqlite:///{instance / 'forum.db'}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
+    if url.startswith("sqlite"):
+        # pool_pre_ping is pointless for a file and costs a query per checkout.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {}
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(instance / "secret_key")
+
+
+def _instance_secret(path):
+    """Read the generated key, creating it on first start; the code never holds a key."""
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        os.chmod(path, 0o600)
+    return path.read_text().strip()

@@ -1,0 +1,32 @@
+"""Localised error pages (and JSON for JSON clients)."""
+
+from flask import render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+
+
+def register(app):
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error):
+        message = _("Your form had expired or came from another site. Please try again.")
+        return render_template("errors/error.html", code=400, message=message), 400
+
+    for code in (400, 403, 404, 405, 413, 429, 500):
+        app.register_error_handler(code, _render_error)
+
+
+def _render_error(error):
+    code = getattr(error, "code", 500) or 500
+    messages = {
+        400: _("The request could not be understood."),
+        403: _("You are not allowed to do that."),
+        404: _("The page you asked for does not exist."),
+        405: _("That method is not allowed here."),
+        413: _("What you sent is too large."),
+        429: _("Too many requests. Please wait a moment and try again."),
+        500: _("Something went wrong on our side. Please try again later."),
+    }
+    message = messages.get(code, messages[500])
+    if request.accept_mimetypes.best == "application/json":
+        return {"error": message, "status": code}, code
+    return render_template("errors/error.html", code=code, message=message), code

@@ -1,0 +1,31 @@
+"""Language choice (Arabic first) and the helpers that pick a localised value."""
+
+from flask import current_app, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+
+
+def select_locale():
+    """A member's preference, then the visitor's switch, then Accept-Language, then Arabic."""
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.language in languages:
+        return current_user.language
+    if session.get("language") in languages:
+        return session["language"]
+    return request.accept_languages.best_match(languages) or languages[0]
+
+
+def current_language():
+    locale = get_locale()
+    return locale.language if locale else "ar"
+
+
+def pick(arabic, english):
+    """The value in the reader's language, falling back to the other one when empty."""
+    if current_language() == "en":
+        return english or arabic
+    return arabic or english
+
+
+def text_direction():
+    return "rtl" if current_language() == "ar" else "ltr"

@@ -1,0 +1,28 @@
+"""The forum's tables, one module per concept; import from here."""
+
+from forum.models.accounts import GOVERNORATES, AUTHORITY_KINDS, ROLES, LocalAuthority, User
+from forum.models.boards import BOARD_ACCESS, Board, BoardModerator, TaskForce, TaskForceMember
+from forum.models.threads import THREAD_KINDS, Post, PostRevision, Thread
+from forum.models.moderation import FLAG_REASONS, AdminLog, Flag, ModerationLog, Notification
+
+__all__ = [
+    "AUTHORITY_KINDS",
+    "BOARD_ACCESS",
+    "FLAG_REASONS",
+    "GOVERNORATES",
+    "ROLES",
+    "THREAD_KINDS",
+    "AdminLog",
+    "Board",
+    "BoardModerator",
+    "Flag",
+    "LocalAuthority",
+    "ModerationLog",
+    "Notification",
+    "Post",
+    "PostRevision",
+    "TaskForce",
+    "TaskForceMember",
+    "Thread",
+    "User",
+]

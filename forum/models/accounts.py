@@ -1,0 +1,106 @@
+"""Local authorities and the people who work for them."""
+
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from forum.clock import utcnow
+from forum.extensions import db
+from forum.i18n import pick
+
+ROLES = ("member", "moderator", "admin")
+AUTHORITY_KINDS = {
+    "municipality": _l("Municipality"),
+    "village_council": _l("Village council"),
+    "other": _l("Other local body"),
+}
+# Key → (Arabic, English); the key is what the database stores.
+GOVERNORATES = {
+    "jenin": ("جنين", "Jenin"),
+    "tubas": ("طوباس", "Tubas"),
+    "tulkarm": ("طولكرم", "Tulkarm"),
+    "nablus": ("نابلس", "Nablus"),
+    "qalqilya": ("قلقيلية", "Qalqilya"),
+    "salfit": ("سلفيت", "Salfit"),
+    "ramallah": ("رام الله والبيرة", "Ramallah and Al-Bireh"),
+    "jericho": ("أريحا والأغوار", "Jericho and Al-Aghwar"),
+    "jerusalem": ("القدس", "Jerusalem"),
+    "bethlehem": ("بيت لحم", "Bethlehem"),
+    "hebron": ("الخليل", "Hebron"),
+    "north_gaza": ("شمال غزة", "North Gaza"),
+    "gaza": ("غزة", "Gaza"),
+    "deir_al_balah": ("دير البلح", "Deir al-Balah"),
+    "khan_yunis": ("خانيونس", "Khan Yunis"),
+    "rafah": ("رفح", "Rafah"),
+}
+
+
+class LocalAuthority(db.Model):
+    __tablename__ = "local_authorities"
+
+    id = db.Column(db.Integer, primary_key=True)
+    name_ar = db.Column(db.String(200), nullable=False)
+    name_en = db.Column(db.String(200), nullable=False)
+    kind = db.Column(db.String(20), nullable=False, default="municipality")
+    governorate = db.Column(db.String(30), nullable=False)
+
+    @property
+    def name(self):
+        return pick(self.name_ar, self.name_en)
+
+    @property
+    def governorate_name(self):
+        return pick(*GOVERNORATES.get(self.governorate, (self.governorate, self.governorate)))
+
+    @property
+    def kind_label(self):
+        return AUTHORITY_KINDS.get(self.kind, self.kind)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id = db.Column(db.Integer, primary_key=True)
+    display_name = db.Column(db.String(80), nullable=False)
+    # Stored lower-cased: uniqueness is case-insensitive on every database.
+    email = db.Column(db.String(254), nullable=False, unique=True)
+    password_hash = db.Column(db.String(255), nullable=False)
+    authority_id = db.Column(db.Integer, db.ForeignKey("local_authorities.id"), index=True)
+    job_title = db.Column(db.String(120), nullable=False, default="")
+    role = db.Column(db.String(20), nullable=False, default="member")
+    moderates_all_boards = db.Column(db.Boolean, nullable=False, default=False)
+    language = db.Column(db.String(5), nullable=False, default="ar")
+    active = db.Column(db.Boolean, nullable=False, default=True)
+    joined_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    suspended_at = db.Column(db.DateTime)
+    suspended_until = db.Column(db.DateTime)
+    suspension_reason = db.Column(db.Text)
+    # Approved posts across the forum; the trust threshold of the approval queue reads it.
+    approved_post_count = db.Column(db.Integer, nullable=False, default=0)
+
+    authority = db.relationship(LocalAuthority, lazy="joined")
+
+    def set_password(self, password):
+        self.password_hash = generate_password_hash(password, method="scrypt")
+
+    def check_password(self, password):
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_suspended(self):
+        if self.suspended_at is None:
+            return False
+        return self.suspended_until is None or self.suspended_until > utcnow()
+
+    @property
+    def is_active(self):
+        # Flask-Login treats an inactive user as unable to log in or stay logged in.
+        return self.active and not self.is_suspended
+
+    @property
+    def is_admin(self):
+        return self.role == "admin"
+
+    @staticmethod
+    def normalize_email(email):
+        return (email or "").strip().lower()

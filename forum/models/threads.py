@@ -1,0 +1,109 @@
+"""Threads and their posts, threaded by a materialised path."""
+
+from flask_babel import lazy_gettext as _l
+
+from forum.clock import utcnow
+from forum.extensions import db
+
+THREAD_KINDS = {
+    "question": _l("Question"),
+    "challenge": _l("Challenge"),
+    "success_story": _l("Success story"),
+    "discussion": _l("Discussion"),
+}
+STATUSES = ("pending", "published", "rejected")
+# Width of one id in Post.path: sorting the zero-padded ids gives depth-first order.
+PATH_SEGMENT = 10
+
+
+class Thread(db.Model):
+    __tablename__ = "threads"
+    __table_args__ = (
+        # The board page: published threads, pinned first, then by last activity.
+        db.Index(
+            "ix_threads_board_listing", "board_id", "status", "pinned", "last_activity_at", "id"
+        ),
+        db.Index("ix_threads_author", "author_id", "created_at"),
+    )
+
+    id = db.Column(db.Integer, primary_key=True)
+    board_id = db.Column(db.Integer, db.ForeignKey("boards.id"), nullable=False)
+    author_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
+    title = db.Column(db.String(200), nullable=False)
+    kind = db.Column(db.String(20), nullable=False, default="discussion")
+    # A soft-deleted thread gets status "deleted" so that every listing index skips it.
+    status = db.Column(db.String(20), nullable=False, default="pending")
+    pinned = db.Column(db.Boolean, nullable=False, default=False)
+    locked = db.Column(db.Boolean, nullable=False, default=False)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    last_activity_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    # Published, undeleted replies (the opening post is not a reply).
+    reply_count = db.Column(db.Integer, nullable=False, default=0)
+    first_post_id = db.Column(db.Integer, db.ForeignKey("posts.id", use_alter=True))
+    last_post_id = db.Column(db.Integer, db.ForeignKey("posts.id", use_alter=True))
+    rejection_reason = db.Column(db.Text)
+    status_before_delete = db.Column(db.String(20))
+
+    board = db.relationship("Board", foreign_keys=[board_id])
+    author = db.relationship("User", foreign_keys=[author_id])
+    first_post = db.relationship("Post", foreign_keys=[first_post_id], post_update=True)
+    last_post = db.relationship("Post", foreign_keys=[last_post_id], post_update=True)
+
+    @property
+    def kind_label(self):
+        return THREAD_KINDS.get(self.kind, self.kind)
+
+    @property
+    def is_published(self):
+        return self.status == "published"
+
+
+class Post(db.Model):
+    __tablename__ = "posts"
+    __table_args__ = (
+        db.Index("ix_posts_thread_path", "thread_id", "path"),
+        db.Index("ix_posts_author", "author_id", "created_at"),
+    )
+
+    id = db.Column(db.Integer, primary_key=True)
+    thread_id = db.Column(db.Integer, db.ForeignKey("threads.id"), nullable=False)
+    author_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
+    parent_id = db.Column(db.Integer, db.ForeignKey("posts.id"), index=True)
+    path = db.Column(db.String(1000), nullable=False, default="")
+    depth = db.Column(db.Integer, nullable=False, default=0)
+    body_source = db.Column(db.Text, nullable=False)
+    body_html = db.Column(db.Text, nullable=False)
+    status = db.Column(db.String(20), nullable=False, default="published")
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    edited_at = db.Column(db.DateTime)
+    deleted_at = db.Column(db.DateTime)
+    # Set when flags reach the board's threshold: out of sight until a moderator decides.
+    hidden_at = db.Column(db.DateTime)
+
+    thread = db.relationship(Thread, foreign_keys=[thread_id])
+    author = db.relationship("User", foreign_keys=[author_id])
+    parent = db.relationship("Post", remote_side=[id], foreign_keys=[parent_id])
+
+    @property
+    def is_visible_to_all(self):
+        return self.status == "published" and self.deleted_at is None and self.hidden_at is None
+
+
+class PostRevision(db.Model):
+    """The text a post had before an edit; the newest text is always on the post itself."""
+
+    __tablename__ = "post_revisions"
+
+    id = db.Column(db.Integer, primary_key=True)
+    post_id = db.Column(db.Integer, db.ForeignKey("posts.id"), nullable=False, index=True)
+    title = db.Column(db.String(200))
+    body_source = db.Column(db.Text, nullable=False)
+    # Who wrote this text and when: the revision replaced by the next edit.
+    author_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
+    created_at = db.Column(db.DateTime, nullable=False)
+    replaced_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
+    replaced_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    post = db.relationship(Post)
+    author = db.relationship("User", foreign_keys=[author_id])
+    replaced_by = db.relationship("User", foreign_keys=[replaced_by_id])

@@ -1,0 +1,31 @@
+"""Health check for monitors and the language switch that works without JavaScript."""
+
+from flask import Blueprint, current_app, redirect, request, session, url_for
+from flask_login import current_user
+from sqlalchemy import text
+
+from forum.extensions import db
+from forum.site.safety import safe_next_url
+
+bp = Blueprint("site", __name__)
+
+
+@bp.get("/healthz")
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception as error:  # any database failure means unhealthy
+        return {"status": "error", "database": type(error).__name__}, 503
+    return {"status": "ok", "database": "ok"}
+
+
+@bp.post("/language")
+def switch_language():
+    """Set the reader's language: on their account when logged in, in the session otherwise."""
+    language = request.form.get("language")
+    if language in current_app.config["LANGUAGES"]:
+        session["language"] = language
+        if current_user.is_authenticated:
+            current_user.language = language
+            db.session.commit()
+    return redirect(safe_next_url(request.form.get("next")) or url_for("boards.home"))

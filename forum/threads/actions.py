@@ -1,0 +1,230 @@
+"""Starting threads, replying, editing and deleting posts; counters kept right in one place.
+
+Actions take the acting user explicitly, flush but never commit: the caller commits once, so
+a thread and its first post are saved together or not at all.
+"""
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from forum import events, markup
+from forum.clock import utcnow
+from forum.extensions import db
+from forum.models import Board, Post, PostRevision, Thread
+from forum.models.threads import PATH_SEGMENT
+from forum.permissions import can_moderate_board
+
+
+class ThreadError(ValueError):
+    """A rule about threads was broken; the message is shown to the person who tried."""
+
+
+def needs_approval(author, board, *, reply=False):
+    """Whether a new thread (or reply) by this author waits in the moderation queue."""
+    if can_moderate_board(board, author):
+        return False
+    if not (board.replies_need_approval if reply else board.threads_need_approval):
+        return False
+    trusted = board.trust_threshold > 0 and author.approved_post_count >= board.trust_threshold
+    return not trusted
+
+
+def start_thread(author, board, *, title, kind, body):
+    """Create a thread with its opening post, published or pending by the board's rules."""
+    now = utcnow()
+    status = "pending" if needs_approval(author, board) else "published"
+    thread = Thread(
+        board=board, author=author, title=title.strip(), kind=kind, status=status,
+        created_at=now, last_activity_at=now,
+    )  # fmt: skip
+    db.session.add(thread)
+    db.session.flush()
+    post = _add_post(author, thread, None, body, status="published", now=now)
+    thread.first_post = post
+    thread.last_post = post
+    events.thread_started.send(thread)
+    if status == "published":
+        publish_thread(thread)
+    return thread
+
+
+def publish_thread(thread):
+    """Make a thread visible to its board's readers and count it everywhere."""
+    thread.status = "published"
+    thread.rejection_reason = None
+    _count_approved_post(thread.author)
+    refresh_thread(thread)
+    refresh_board(thread.board)
+    events.thread_published.send(thread)
+
+
+def reply(author, thread, *, body, parent=None):
+    """Add a reply to the thread, or to one post in it when parent is given."""
+    if thread.status != "published":
+        raise ThreadError(_("This thread does not take replies."))
+    if thread.locked and not can_moderate_board(thread.board, author):
+        raise ThreadError(_("This thread is locked."))
+    if parent is not None and parent.thread_id != thread.id:
+        raise ThreadError(_("That post is not in this thread."))
+    status = "pending" if needs_approval(author, thread.board, reply=True) else "published"
+    post = _add_post(author, thread, parent, body, status=status, now=utcnow())
+    if status == "published":
+        publish_post(post)
+    return post
+
+
+def publish_post(post):
+    post.status = "published"
+    _count_approved_post(post.author)
+    refresh_thread(post.thread)
+    refresh_board(post.thread.board)
+    events.post_published.send(post)
+
+
+def edit_post(editor, post, *, body, title=None):
+    """Change a post's text (and its thread's title, for an opening post), keeping the old one."""
+    thread = post.thread
+    is_opening = thread.first_post_id == post.id
+    new_title = title.strip() if (title is not None and is_opening) else None
+    if body == post.body_source and (new_title is None or new_title == thread.title):
+        return post
+    db.session.add(
+        PostRevision(
+            post=post,
+            title=thread.title if is_opening else None,
+            body_source=post.body_source,
+            author_id=post.author_id if post.edited_at is None else _last_editor_id(post),
+            created_at=post.edited_at or post.created_at,
+            replaced_by_id=editor.id,
+        )
+    )
+    post.body_source = body
+    post.body_html = markup.render(body)
+    post.edited_at = utcnow()
+    if new_title:
+        thread.title = new_title
+    events.post_changed.send(post)
+    return post
+
+
+def delete_post(actor, post):
+    """Soft-delete: the post stays as a placeholder so that replies keep their context.
+
+    Deleting the opening post deletes the whole thread.
+    """
+    if post.deleted_at is not None:
+        return
+    thread = post.thread
+    if thread.first_post_id == post.id:
+        delete_thread(actor, thread)
+        return
+    post.deleted_at = utcnow()
+    refresh_thread(thread)
+    refresh_board(thread.board)
+    events.post_changed.send(post)
+
+
+def delete_thread(actor, thread):
+    if thread.status == "deleted":
+        return
+    thread.status_before_delete = thread.status
+    thread.status = "deleted"
+    refresh_board(thread.board)
+    events.thread_changed.send(thread)
+
+
+def restore_thread(actor, thread):
+    if thread.status != "deleted":
+        return
+    thread.status = thread.status_before_delete or "published"
+    thread.status_before_delete = None
+    refresh_board(thread.board)
+    events.thread_changed.send(thread)
+
+
+def restore_post(actor, post):
+    post.deleted_at = None
+    refresh_thread(post.thread)
+    refresh_board(post.thread.board)
+    events.post_changed.send(post)
+
+
+# Counters ---------------------------------------------------------------------------------
+
+
+def refresh_thread(thread):
+    """Recount a thread's replies and last post from the rows, so the numbers cannot drift."""
+    db.session.flush()
+    shown = (
+        (Post.thread_id == thread.id)
+        & (Post.status == "published")
+        & Post.deleted_at.is_(None)
+        & Post.hidden_at.is_(None)
+    )
+    count = db.session.scalar(select(func.count()).select_from(Post).where(shown))
+    thread.reply_count = max(count - 1, 0)
+    last = db.session.execute(
+        select(Post.id, Post.created_at).where(shown).order_by(Post.id.desc()).limit(1)
+    ).first()
+    if last is not None:
+        thread.last_post_id = last.id
+        thread.last_activity_at = max(last.created_at, thread.created_at)
+    events.thread_changed.send(thread)
+
+
+def refresh_board(board):
+    """Recount a board's published threads and posts and find its latest activity."""
+    db.session.flush()
+    published = (Thread.board_id == board.id) & (Thread.status == "published")
+    totals = db.session.execute(
+        select(func.count(Thread.id), func.coalesce(func.sum(Thread.reply_count), 0)).where(
+            published
+        )
+    ).one()
+    board.thread_count = totals[0]
+    board.post_count = totals[0] + int(totals[1])
+    latest = db.session.execute(
+        select(Thread.id, Thread.last_activity_at)
+        .where(published)
+        .order_by(Thread.last_activity_at.desc(), Thread.id.desc())
+        .limit(1)
+    ).first()
+    board.last_thread_id = latest.id if latest else None
+    board.last_post_at = latest.last_activity_at if latest else None
+    events.board_changed.send(board)
+
+
+def refresh_all_boards():
+    for board in db.session.scalars(select(Board)):
+        refresh_board(board)
+
+
+# Internals --------------------------------------------------------------------------------
+
+
+def _add_post(author, thread, parent, body, *, status, now):
+    post = Post(
+        thread=thread, author=author, parent=parent, body_source=body,
+        body_html=markup.render(body), status=status, created_at=now,
+    )  # fmt: skip
+    db.session.add(post)
+    db.session.flush()  # the id is part of the path
+    segment = str(post.id).zfill(PATH_SEGMENT)
+    post.path = f"{parent.path}.{segment}" if parent is not None else segment
+    post.depth = parent.depth + 1 if parent is not None else 0
+    events.post_created.send(post)
+    return post
+
+
+def _count_approved_post(user):
+    user.approved_post_count = (user.approved_post_count or 0) + 1
+
+
+def _last_editor_id(post):
+    last = db.session.scalar(
+        select(PostRevision.replaced_by_id)
+        .where(PostRevision.post_id == post.id)
+        .order_by(PostRevision.id.desc())
+        .limit(1)
+    )
+    return last or post.author_id

@@ -1,0 +1,73 @@
+"""Thread and post forms: shape and length only."""
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from forum.models.threads import THREAD_KINDS
+
+
+def _required():
+    return DataRequired(message=_l("This field is required."))
+
+
+class _MaxLength:
+    """A length limit read from the configuration when the form is checked."""
+
+    def __init__(self, setting):
+        self.setting = setting
+
+    def __call__(self, form, field):
+        limit = current_app.config[self.setting]
+        if field.data and len(field.data) > limit:
+            raise ValidationError(
+                _l("At most %(max)d characters (you wrote %(length)d).", max=limit,
+                   length=len(field.data))
+            )
+
+
+class _NotBlank:
+    def __call__(self, form, field):
+        if not (field.data or "").strip():
+            raise ValidationError(_l("This field is required."))
+
+
+class PostForm(FlaskForm):
+    body = TextAreaField(
+        _l("Message"), validators=[_required(), _NotBlank(), _MaxLength("BODY_MAX_LENGTH")]
+    )
+    parent_id = HiddenField()
+    preview = SubmitField(_l("Preview"))
+    submit = SubmitField(_l("Post reply"))
+
+
+class ThreadForm(FlaskForm):
+    title = StringField(
+        _l("Title"),
+        validators=[_required(), _NotBlank(), _MaxLength("TITLE_MAX_LENGTH"),
+                    Length(min=3, message=_l("At least %(min)d characters."))],
+    )  # fmt: skip
+    kind = SelectField(_l("Kind"), choices=[SelectChoice(key, label) for key, label in THREAD_KINDS.items()], default="discussion")
+    body = TextAreaField(
+        _l("Message"), validators=[_required(), _NotBlank(), _MaxLength("BODY_MAX_LENGTH")]
+    )
+    preview = SubmitField(_l("Preview"))
+    submit = SubmitField(_l("Start the thread"))
+
+
+class EditPostForm(FlaskForm):
+    title = StringField(
+        _l("Title"),
+        validators=[_MaxLength("TITLE_MAX_LENGTH")],
+    )
+    body = TextAreaField(
+        _l("Message"), validators=[_required(), _NotBlank(), _MaxLength("BODY_MAX_LENGTH")]
+    )
+    preview = SubmitField(_l("Preview"))
+    submit = SubmitField(_l("Save changes"))
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: just the CSRF token, for buttons that change something."""

@@ -1,0 +1,93 @@
+"""Threaded discussions end to end through the test client, with CSRF on."""
+
+from sqlalchemy import select
+
+from forum.extensions import db
+from forum.models import Post, PostRevision, Thread
+from tests.factories import make_reply, make_thread, submit
+
+
+def test_member_starts_thread_replies_to_a_post_edits_and_sees_it_threaded(
+    app, client, login, member, other_member, moderator
+):
+    login(member)
+    response = submit(
+        client, "/t/new?board=financial-management",
+        {"title": "موازنة 2027", "kind": "question", "body": "كيف نعدّ **الموازنة**؟"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    with app.app_context():
+        thread = db.session.scalar(select(Thread))
+        thread_id, first_post_id = thread.id, thread.first_post_id
+        assert thread.status == "pending"  # new threads wait for approval by default
+        from forum.threads.actions import publish_thread
+
+        publish_thread(thread)
+        db.session.commit()
+
+    page = client.get(f"/t/{thread_id}")
+    assert "<strong>الموازنة</strong>" in page.get_data(as_text=True)
+
+    reply = submit(client, f"/t/{thread_id}/reply", {"body": "رد أول", "parent_id": ""},
+                   form_page=f"/t/{thread_id}")  # fmt: skip
+    assert reply.status_code == 302
+    with app.app_context():
+        top_reply = db.session.scalar(select(Post).where(Post.body_source == "رد أول"))
+        top_reply_id = top_reply.id
+
+    nested = submit(client, f"/t/{thread_id}/reply?to={top_reply_id}", {"body": "رد متداخل"})
+    assert nested.status_code == 302
+    with app.app_context():
+        child = db.session.scalar(select(Post).where(Post.body_source == "رد متداخل"))
+        assert child.parent_id == top_reply_id
+        assert child.depth == 1
+        child_id = child.id
+
+    edited = submit(client, f"/p/{child_id}/edit", {"body": "رد متداخل بعد التعديل", "title": ""})
+    assert edited.status_code == 302
+    html = client.get(f"/t/{thread_id}").get_data(as_text=True)
+    assert 'class="post depth-1" id="post-%d"' % child_id in html
+    assert html.index(f'id="post-{top_reply_id}"') < html.index(f'id="post-{child_id}"')
+    assert html.index(f'id="post-{first_post_id}"') < html.index(f'id="post-{top_reply_id}"')
+    assert "رد متداخل بعد التعديل" in html
+    with app.app_context():
+        revision = db.session.scalar(select(PostRevision).where(PostRevision.post_id == child_id))
+        assert revision.body_source == "رد متداخل"
+        assert db.session.get(Thread, thread_id).reply_count == 2
+
+
+def test_reply_to_locked_thread_is_refused(app, client, login, member):
+    with app.app_context():
+        thread = make_thread(member.id)
+        thread.locked = True
+        db.session.commit()
+        thread_id = thread.id
+    login(member)
+    page = client.get(f"/t/{thread_id}/reply")
+    assert page.status_code == 403
+    assert "مقفل" in page.get_data(as_text=True) or "locked" in page.get_data(as_text=True)
+
+
+def test_reply_to_missing_thread_is_404(client, login, member):
+    login(member)
+    assert client.get("/t/999999/reply").status_code == 404
+
+
+def test_deep_replies_render_flat_with_in_reply_to_link(app, client, member):
+    with app.app_context():
+        thread = make_thread(member.id)
+        parent = None
+        for depth in range(7):
+            parent = make_reply(member.id, thread, body=f"level {depth}", parent=parent)
+        deepest, thread_id = parent.id, thread.id
+    html = client.get(f"/t/{thread_id}").get_data(as_text=True)
+    assert f'class="post depth-4" id="post-{deepest}"' in html
+    assert f'href="/p/{deepest - 1}"' in html
+
+
+def test_thread_slug_redirects_to_canonical_url(app, client, member):
+    with app.app_context():
+        thread_id = make_thread(member.id).id
+    response = client.get(f"/t/{thread_id}/some-title")
+    assert response.status_code == 301
+    assert response.headers["Location"].endswith(f"/t/{thread_id}")
