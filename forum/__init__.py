@@ -32,7 +32,7 @@ def create_app(test_config=None):
 def _init_extensions(app):
     from forum import models  # noqa: F401  (the tables must be known before migrations run)
     from forum.extensions import babel, csrf, db, login_manager, migrate
-    from forum.i18n import select_locale
+    from forum.i18n import mark, select_locale
     from flask_babel import gettext
 
     db.init_app(app)
@@ -41,7 +41,7 @@ def _init_extensions(app):
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
-    login_manager.login_message = "Please log in to see this page."
+    login_manager.login_message = mark("Please log in to see this page.")
     login_manager.localize_callback = gettext
     login_manager.login_message_category = "info"
 

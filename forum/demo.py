@@ -91,7 +91,8 @@ def load_demo():
             email, name, password, authority=authorities[authority_index], job_title=job_title,
             role=role,
         )  # fmt: skip
-        credentials.append((role, email, password))
+        label = "task-force" if email.startswith("taskforce") else role
+        credentials.append((label, email, password))
     users["taskforce@tabadul.test"].language = "en"
 
     boards = {board.slug: board for board in db.session.scalars(select(Board))}

@@ -29,3 +29,8 @@ def pick(arabic, english):
 
 def text_direction():
     return "rtl" if current_language() == "ar" else "ltr"
+
+
+def mark(message):
+    """Mark a string for the catalogs without translating it now (it is translated when shown)."""
+    return message

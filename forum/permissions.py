@@ -91,6 +91,11 @@ def is_admin(user=None):
     return access_for(user).is_admin
 
 
+def can_administer(user=None):
+    """The /admin area and its actions: active administrators only (a suspended one is not)."""
+    return access_for(user).is_admin
+
+
 def can_read_board(board, user=None):
     return board is not None and board.id in access_for(user).readable
 
@@ -225,3 +230,4 @@ class TemplatePolicy:
     moderate = staticmethod(can_moderate_board)
     moderate_anything = staticmethod(can_moderate_anything)
     admin = staticmethod(is_admin)
+    administer = staticmethod(can_administer)

@@ -159,3 +159,8 @@ def login(client):
         return target
 
     return log_in
+
+
+def pytest_report_header(config):
+    url = os.environ.get(PG_URL_VARIABLE)
+    return f"database: {make_url(url).get_backend_name() if url else 'sqlite'}"

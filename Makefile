@@ -1,0 +1,52 @@
+# Tabadul: `make run` serves the forum, `make test` runs every test. See README.md.
+VENV    ?= .venv
+PYTHON  ?= python3
+PORT    ?= 5000
+PY      := $(VENV)/bin/python
+FLASK   := $(VENV)/bin/flask --app wsgi
+PYBABEL := $(VENV)/bin/pybabel
+CATALOGS := $(wildcard forum/translations/*/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGS:.po=.mo)
+
+.PHONY: run test lint format translations extract-messages bench bench-large e2e install
+
+run: $(VENV)/.runtime $(COMPILED)
+	@$(FLASK) forum init
+	@if [ ! -f instance/demo-accounts.txt ]; then $(FLASK) forum demo --accounts-file instance/demo-accounts.txt; \
+	 else cat instance/demo-accounts.txt; fi
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+test: $(VENV)/.dev $(COMPILED)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+e2e: $(VENV)/.dev $(COMPILED)
+	$(PY) -m pytest tests/e2e $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check forum tests bench
+	$(VENV)/bin/ruff format --check forum tests bench
+
+format: $(VENV)/.dev
+	$(VENV)/bin/ruff format forum tests bench
+	$(VENV)/bin/ruff check --fix forum tests bench
+
+install: $(VENV)/.dev
+
+# Catalogs: .po files are committed, .mo files are built here.
+translations: $(COMPILED)
+
+forum/translations/%/LC_MESSAGES/messages.mo: forum/translations/%/LC_MESSAGES/messages.po $(VENV)/.runtime
+	$(PYBABEL) compile -l $* -i $< -o $@
+
+extract-messages: $(VENV)/.dev
+	$(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext -k mark -o forum/translations/messages.pot --no-location --sort-output .
+	$(PYBABEL) update -i forum/translations/messages.pot -d forum/translations --no-fuzzy-matching --ignore-obsolete
+
+$(VENV)/.runtime: requirements.txt
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt
+	touch $@
