@@ -1,0 +1,129 @@
+"""Registering, logging in and out, settings and profiles, through the real forms."""
+
+import pytest
+from sqlalchemy import select
+
+from forum.extensions import db
+from forum.models import User
+from tests.factories import PASSWORD, make_thread, submit
+
+REGISTRATION = {
+    "display_name": "منى حسن",
+    "email": "Mona@Example.org",
+    "authority_id": "0",
+    "job_title": "مهندسة",
+    "password": "a long enough password",
+    "confirm": "a long enough password",
+}
+
+
+def test_register_logs_in_and_stores_lowercased_email(app, client, authority):
+    response = submit(client, "/auth/register", {**REGISTRATION, "authority_id": str(authority)})
+    assert response.status_code == 302
+    assert "منى حسن" in client.get("/").get_data(as_text=True)
+    with app.app_context():
+        user = db.session.scalar(select(User))
+        assert user.email == "mona@example.org"
+        assert user.authority_id == authority
+        assert user.password_hash.startswith("scrypt:")
+
+
+def test_duplicate_email_in_other_case_is_refused_in_arabic(app, client, member):
+    data = {**REGISTRATION, "email": member.email.upper()}
+    response = submit(client, "/auth/register", data)
+    assert response.status_code == 422
+    assert "يوجد حساب مسجّل بهذا البريد الإلكتروني." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count()).select_from(User)) == 1
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("email", "not-an-email", "أدخل بريدًا إلكترونيًا صحيحًا."),
+        ("password", "short", "استخدم من 10 إلى 200 حرفًا."),
+        ("confirm", "something else entirely", "كلمتا المرور غير متطابقتين."),
+        ("display_name", "", "هذا الحقل مطلوب."),
+    ],
+)
+def test_registration_errors_are_localised(client, field, value, message):
+    response = submit(client, "/auth/register", {**REGISTRATION, field: value})
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("wrong", ["email", "password"])
+def test_wrong_login_does_not_say_which_part_was_wrong(client, member, wrong):
+    data = {"email": member.email, "password": PASSWORD}
+    data[wrong] = "nobody@example.org" if wrong == "email" else "wrong password!"
+    response = submit(client, "/auth/login", data)
+    assert response.status_code == 422
+    assert "البريد الإلكتروني أو كلمة المرور غير صحيحة." in response.get_data(as_text=True)
+
+
+def test_login_then_logout(client, login, member):
+    login(member)
+    assert member.name in client.get("/").get_data(as_text=True)
+    submit(client, "/auth/logout", {}, form_page="/")
+    assert member.name not in client.get("/").get_data(as_text=True)
+
+
+def test_login_redirects_only_to_local_pages(client, member):
+    data = {"email": member.email, "password": PASSWORD}
+    response = submit(client, "/auth/login?next=https://evil.example/", data)
+    assert response.headers["Location"] == "/"
+    submit(client, "/auth/logout", {}, form_page="/")
+    response = submit(client, "/auth/login?next=/b/sdgs", data)
+    assert response.headers["Location"] == "/b/sdgs"
+
+
+def test_suspended_member_cannot_log_in_and_is_told_why(client, suspended):
+    response = submit(client, "/auth/login", {"email": suspended.email, "password": PASSWORD})
+    assert response.status_code == 422
+    assert "حسابك موقوف." in response.get_data(as_text=True)
+
+
+def test_settings_change_language_and_name(app, client, login, member):
+    login(member)
+    response = submit(
+        client, "/settings", {"display_name": "اسم جديد", "job_title": "", "language": "en"}
+    )
+    assert response.status_code == 302
+    page = client.get("/settings").get_data(as_text=True)
+    assert '<html lang="en" dir="ltr">' in page
+    with app.app_context():
+        assert db.session.get(User, member.id).display_name == "اسم جديد"
+
+
+def test_password_change_needs_the_current_password(app, client, login, member):
+    login(member)
+    data = {
+        "password-current_password": "not the password",
+        "password-new_password": "a brand new password",
+        "password-confirm": "a brand new password",
+    }
+    wrong = submit(client, "/settings/password", data, form_page="/settings")
+    assert wrong.status_code == 422
+    assert "كلمة المرور الحالية غير صحيحة." in wrong.get_data(as_text=True)
+    data["password-current_password"] = PASSWORD
+    assert submit(client, "/settings/password", data, form_page="/settings").status_code == 302
+    with app.app_context():
+        assert db.session.get(User, member.id).check_password("a brand new password")
+
+
+def test_settings_need_login(client):
+    response = client.get("/settings")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/auth/login")
+
+
+def test_profile_shows_authority_and_recent_posts(app, client, member):
+    with app.app_context():
+        make_thread(member.id, title="موضوع ظاهر في الملف")
+    page = client.get(f"/u/{member.id}").get_data(as_text=True)
+    assert "بلدية الاختبار" in page
+    assert "موضوع ظاهر في الملف" in page
+
+
+def test_unknown_profile_is_404(client):
+    assert client.get("/u/424242").status_code == 404

@@ -1,0 +1,103 @@
+"""Arabic first: language choice, direction, localised errors, health check, seed data."""
+
+import pytest
+from sqlalchemy import select
+
+from forum.extensions import db
+from forum.models import Board, TaskForce
+from forum.seed import PLATFORMS, TASK_FORCES
+from tests.factories import submit
+
+SEED_PLATFORMS = [
+    "منصة العلاقات العامة",
+    "منصة الإدارة المالية",
+    "منصة الهندسة والتخطيط",
+    "منصة الإبداع والابتكار",
+    "منصة المجالس القروية",
+    "منصة أهداف التنمية المستدامة",
+    "منصة الإدماج والشمول",
+]
+SEED_TASK_FORCES = [
+    "فريق عمل الخبراء الماليين",
+    "فريق عمل الشمول والنوع الاجتماعي",
+    "فريق عمل توطين أهداف التنمية المستدامة",
+    "فريق عمل الشراكات الدولية والتعاون اللامركزي",
+]
+
+
+def test_home_is_arabic_rtl_and_lists_the_seven_platforms(client):
+    page = client.get("/").get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl">' in page
+    for name in SEED_PLATFORMS:
+        assert name in page
+    assert "منصات تبادل الخبرات" in page
+    # Task-force boards are restricted: a visitor sees none of them.
+    for name in SEED_TASK_FORCES:
+        assert name not in page
+
+
+def test_seed_is_exactly_seven_platforms_and_four_task_forces_verbatim(app):
+    with app.app_context():
+        platforms = db.session.scalars(
+            select(Board.name_ar).where(Board.task_force_id.is_(None)).order_by(Board.position)
+        ).all()
+        task_forces = db.session.scalars(select(TaskForce.name_ar).order_by(TaskForce.id)).all()
+        restricted = db.session.scalars(select(Board).where(Board.access == "restricted")).all()
+    assert platforms == SEED_PLATFORMS
+    assert task_forces == SEED_TASK_FORCES
+    assert sorted(board.name_ar for board in restricted) == sorted(SEED_TASK_FORCES)
+    assert all(english for _, _, english, _, _ in PLATFORMS + TASK_FORCES)
+
+
+def test_seed_loads_only_once(app):
+    from forum.seed import load_seed
+
+    with app.app_context():
+        load_seed()
+        db.session.commit()
+        assert db.session.scalar(select(db.func.count()).select_from(Board)) == 11
+
+
+def test_accept_language_english_gives_ltr_english(client):
+    page = client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(as_text=True)
+    assert '<html lang="en" dir="ltr">' in page
+    assert "Public Relations Platform" in page
+    assert "Experience Exchange Platforms" in page
+
+
+def test_language_switch_for_visitor(client):
+    response = submit(client, "/language", {"language": "en", "next": "/b/sdgs"}, form_page="/")
+    assert response.headers["Location"] == "/b/sdgs"
+    assert '<html lang="en" dir="ltr">' in client.get("/").get_data(as_text=True)
+
+
+def test_language_switch_ignores_foreign_next(client):
+    response = submit(client, "/language", {"language": "en", "next": "//evil.example"},
+                      form_page="/")  # fmt: skip
+    assert response.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize(
+    ("language", "text"), [("ar", "الصفحة التي طلبتها غير موجودة."), ("en", "does not exist")]
+)
+def test_unknown_url_gives_localised_404(client, language, text):
+    response = client.get("/no/such/page", headers={"Accept-Language": language})
+    assert response.status_code == 404
+    assert text in response.get_data(as_text=True)
+
+
+def test_csrf_failure_is_a_localised_400(client, member):
+    response = client.post("/auth/login", data={"email": member.email, "password": "x"})
+    assert response.status_code == 400
+    assert "انتهت صلاحية النموذج" in response.get_data(as_text=True)
+
+
+def test_healthz_checks_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_static_urls_carry_a_content_hash(client):
+    page = client.get("/").get_data(as_text=True)
+    assert "/static/css/forum.css?v=" in page
