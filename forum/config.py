@@ -19,6 +19,8 @@ class Defaults:
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # a form left open over lunch must still submit
 
+    PASSWORD_HASH_METHOD = "scrypt"
+
     THREADS_PER_PAGE = 20
     POSTS_PER_PAGE = 20
     MAX_REPLY_DEPTH = 4  # deeper replies render flat with an "in reply to" link

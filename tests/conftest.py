@@ -51,6 +51,8 @@ def _test_config(database_url):
         "DATABASE_URL": database_url,
         "SECRET_KEY": "test-secret",
         "WTF_CSRF_ENABLED": True,
+        # scrypt is the production default; a cheap hash keeps a hundred logins fast.
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     }
 
 

@@ -25,7 +25,8 @@ def test_register_logs_in_and_stores_lowercased_email(app, client, authority):
         user = db.session.scalar(select(User))
         assert user.email == "mona@example.org"
         assert user.authority_id == authority
-        assert user.password_hash.startswith("scrypt:")
+        assert user.check_password("a long enough password")
+        assert "a long enough password" not in user.password_hash
 
 
 def test_duplicate_email_in_other_case_is_refused_in_arabic(app, client, member):

@@ -1,5 +1,6 @@
 """Local authorities and the people who work for them."""
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -81,7 +82,8 @@ class User(UserMixin, db.Model):
     authority = db.relationship(LocalAuthority, lazy="joined")
 
     def set_password(self, password):
-        self.password_hash = generate_password_hash(password, method="scrypt")
+        method = current_app.config["PASSWORD_HASH_METHOD"]
+        self.password_hash = generate_password_hash(password, method=method)
 
     def check_password(self, password):
         return check_password_hash(self.password_hash, password)

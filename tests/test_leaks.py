@@ -1,0 +1,99 @@
+"""Restricted and pending content never reaches anyone who may not read it, on any page.
+
+A crawler follows every same-site link from the home page (and a few seeds that are not linked
+for everyone), so a page added later is checked without being listed here.
+"""
+
+import re
+from collections import deque
+from urllib.parse import urldefrag, urlsplit
+
+import pytest
+
+from forum.clock import utcnow
+from forum.extensions import db
+from forum.models import User
+from tests.factories import make_person, make_reply, make_thread
+
+SECRET_TITLE = "خطة الإنقاذ المالي السرية"
+SECRET_BODY = "أرقام العجز الحقيقية"
+SECRET_REPLY = "ملاحظة داخلية للفريق"
+PENDING_TITLE = "موضوع ينتظر الموافقة"
+MAX_PAGES = 250
+_LINK = re.compile(r'href="([^"]+)"')
+# Links whose GET changes nothing but whose pages are endless or irrelevant to reading.
+SKIP = re.compile(r"^/(static/|auth/logout)")
+
+
+@pytest.fixture
+def secrets(app, task_force_member):
+    with app.app_context():
+        author = make_person()
+        public = make_thread(author.id, title="موضوع عام للجميع")
+        make_reply(author.id, public, body="رد عام")
+        secret = make_thread(task_force_member.id, "tf-financial-experts", title=SECRET_TITLE,
+                             body=SECRET_BODY)  # fmt: skip
+        make_reply(task_force_member.id, secret, body=SECRET_REPLY)
+        make_thread(author.id, title=PENDING_TITLE, published=False)
+        return {"secret_thread": secret.id, "author": author.id}
+
+
+def crawl(client, seeds):
+    """Every page reachable from the seeds by same-site GET links: url → body."""
+    seen, pages, queue = set(), {}, deque(seeds)
+    while queue and len(pages) < MAX_PAGES:
+        url = urldefrag(queue.popleft())[0]
+        if url in seen or SKIP.match(url):
+            continue
+        seen.add(url)
+        response = client.get(url)
+        body = response.get_data(as_text=True)
+        pages[url] = body
+        if response.status_code in (301, 302) and response.location.startswith("/"):
+            queue.append(response.location)
+        for link in _LINK.findall(body):
+            link = link.replace("&amp;", "&")
+            if link.startswith("/") and not urlsplit(link).netloc:
+                queue.append(link)
+    return pages
+
+
+def _leaks(pages, texts):
+    return [(url, text) for url, body in pages.items() for text in texts if text in body]
+
+
+@pytest.mark.parametrize(
+    "role", ["visitor", "member", "other_task_force_member", "other_moderator", "suspended"]
+)
+def test_outsiders_never_see_restricted_or_pending_content(app, login, request, secrets,
+                                                           task_force_member, role):  # fmt: skip
+    client = app.test_client()
+    if role != "visitor":
+        person = request.getfixturevalue("member" if role == "suspended" else role)
+        login(person, on=client)
+        if role == "suspended":
+            with app.app_context():
+                db.session.get(User, person.id).suspended_at = utcnow()
+                db.session.commit()
+    seeds = [
+        "/",
+        f"/u/{task_force_member.id}",
+        f"/u/{secrets['author']}",
+        f"/t/{secrets['secret_thread']}",
+        "/b/tf-financial-experts",
+        "/mod/queue",
+        "/mod/log",
+        "/mod/flags",
+        "/notifications",
+    ]
+    pages = crawl(client, seeds)
+    assert len(pages) > 5
+    assert _leaks(pages, [SECRET_TITLE, SECRET_BODY, SECRET_REPLY, PENDING_TITLE]) == []
+
+
+def test_insiders_do_see_it(app, login, secrets, task_force_member):
+    """The crawler really reaches restricted content when it is allowed (the test can fail)."""
+    client = login(task_force_member, on=app.test_client())
+    pages = crawl(client, ["/"])
+    found = {text for _, text in _leaks(pages, [SECRET_TITLE, SECRET_BODY, SECRET_REPLY])}
+    assert found == {SECRET_TITLE, SECRET_BODY, SECRET_REPLY}
