@@ -52,7 +52,8 @@ THREADS = [
      "الإلكتروني؟",
      [("moderator@tabadul.test", None, "في نابلس ربطنا الرسوم بفاتورة الكهرباء مسبقة الدفع، "
        "وارتفعت النسبة إلى 85% خلال سنة."),
-      ("member@tabadul.test", 0, "شكراً! هل احتاج ذلك إلى قرار من مجلس الوزراء أم يكفي قرار المجلس؟"),
+      ("member@tabadul.test", 0,
+       "شكراً! هل احتاج ذلك إلى قرار من مجلس الوزراء أم يكفي قرار المجلس؟"),
       ("moderator@tabadul.test", 1, "يكفي قرار المجلس مع اتفاقية مع شركة التوزيع.")]),
     ("creativity-innovation", "success_story", "taskforce@tabadul.test",
      "Digital building permits in Bethlehem: from 45 days to 12",
@@ -108,7 +109,9 @@ def load_demo():
     db.session.flush()
 
     for slug, kind, author, title, body, replies in THREADS:
-        thread = actions.start_thread(users[author], boards[slug], title=title, kind=kind, body=body)
+        thread = actions.start_thread(
+            users[author], boards[slug], title=title, kind=kind, body=body
+        )
         if thread.status == "pending":
             actions.publish_thread(thread)
         posts = [thread.first_post]

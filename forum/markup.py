@@ -26,7 +26,7 @@ def _allowed_attribute(tag, name, value):
 
 
 class _DirectionAndHeadings(Treeprocessor):
-    """Every block gets dir="auto" so mixed Arabic/English reads right; headings sit below the page's."""
+    """Give every block dir="auto" so mixed Arabic/English reads right; shift headings below h2."""
 
     def run(self, root):
         for element in root.iter():

@@ -29,7 +29,7 @@ def database_url(tmp_path_factory):
     name = f"forum_test_{uuid.uuid4().hex[:10]}"
     admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0'))
+        connection.execute(text(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0"))
     yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -157,7 +157,9 @@ def login(client):
 
     def log_in(person, *, on=None):
         target = on or client
-        factories.submit(target, "/auth/login", {"email": person.email, "password": person.password})
+        factories.submit(
+            target, "/auth/login", {"email": person.email, "password": person.password}
+        )
         return target
 
     return log_in

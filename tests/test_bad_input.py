@@ -53,7 +53,9 @@ def test_unknown_kind_is_refused(app, client, login, member):
 def test_preview_renders_without_saving(app, client, login, member):
     login(member)
     response = submit(
-        client, NEW_THREAD, {"title": "عنوان", "kind": "question", "body": "**غامق**", "preview": "1"}
+        client,
+        NEW_THREAD,
+        {"title": "عنوان", "kind": "question", "body": "**غامق**", "preview": "1"},
     )
     assert response.status_code == 200
     assert "<strong>غامق</strong>" in response.get_data(as_text=True)

@@ -134,7 +134,7 @@ def test_permission_matrix(as_role, scenario, role):
     client = as_role(role)
     ordered = sorted(CASES, key=lambda case: case[1] != "GET")
     wrong = []
-    for endpoint, method, url, data, expected in ordered:
+    for _endpoint, method, url, data, expected in ordered:
         target = url.format(**scenario)
         if method == "GET":
             response = client.get(target)

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from forum.extensions import db
-from forum.models import Board, TaskForce
+from forum.models import Board, TaskForce, User
 from forum.seed import PLATFORMS, TASK_FORCES
 from tests.factories import submit
 
@@ -65,16 +65,25 @@ def test_accept_language_english_gives_ltr_english(client):
     assert "Experience Exchange Platforms" in page
 
 
-def test_language_switch_for_visitor(client):
-    response = submit(client, "/language", {"language": "en", "next": "/b/sdgs"}, form_page="/")
+def test_language_link_for_visitor(client):
+    response = client.get("/language/en?next=/b/sdgs")
     assert response.headers["Location"] == "/b/sdgs"
+    assert '<html lang="en" dir="ltr">' in client.get("/").get_data(as_text=True)
+    assert "/language/ar?next=" in client.get("/").get_data(as_text=True)
+
+
+def test_language_switch_form_ignores_foreign_next(client):
+    data = {"language": "en", "next": "//evil.example"}
+    response = submit(client, "/language", data, form_page="/auth/login")
+    assert response.headers["Location"] == "/"
     assert '<html lang="en" dir="ltr">' in client.get("/").get_data(as_text=True)
 
 
-def test_language_switch_ignores_foreign_next(client):
-    response = submit(client, "/language", {"language": "en", "next": "//evil.example"},
-                      form_page="/")  # fmt: skip
-    assert response.headers["Location"] == "/"
+def test_language_choice_is_saved_on_the_account(app, client, login, member):
+    login(member)
+    client.get("/language/en?next=/")
+    with app.app_context():
+        assert db.session.get(User, member.id).language == "en"
 
 
 @pytest.mark.parametrize(

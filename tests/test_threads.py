@@ -46,7 +46,7 @@ def test_member_starts_thread_replies_to_a_post_edits_and_sees_it_threaded(
     edited = submit(client, f"/p/{child_id}/edit", {"body": "رد متداخل بعد التعديل", "title": ""})
     assert edited.status_code == 302
     html = client.get(f"/t/{thread_id}").get_data(as_text=True)
-    assert 'class="post depth-1" id="post-%d"' % child_id in html
+    assert f'class="post depth-1" id="post-{child_id}"' in html
     assert html.index(f'id="post-{top_reply_id}"') < html.index(f'id="post-{child_id}"')
     assert html.index(f'id="post-{first_post_id}"') < html.index(f'id="post-{top_reply_id}"')
     assert "رد متداخل بعد التعديل" in html

@@ -66,7 +66,9 @@ class SettingsForm(FlaskForm):
         validators=[Optional(), Length(max=120, message=_l("At most %(max)d characters."))],
     )
     language = SelectField(
-        _l("Language"), choices=[SelectChoice("ar", "العربية"), SelectChoice("en", "English")], validators=[_required()]
+        _l("Language"),
+        choices=[SelectChoice("ar", "العربية"), SelectChoice("en", "English")],
+        validators=[_required()],
     )
 
 

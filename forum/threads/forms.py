@@ -23,8 +23,11 @@ class _MaxLength:
         limit = current_app.config[self.setting]
         if field.data and len(field.data) > limit:
             raise ValidationError(
-                _l("At most %(max)d characters (you wrote %(length)d).", max=limit,
-                   length=len(field.data))
+                _l(
+                    "At most %(max)d characters (you wrote %(length)d).",
+                    max=limit,
+                    length=len(field.data),
+                )
             )
 
 
@@ -49,7 +52,11 @@ class ThreadForm(FlaskForm):
         validators=[_required(), _NotBlank(), _MaxLength("TITLE_MAX_LENGTH"),
                     Length(min=3, message=_l("At least %(min)d characters."))],
     )  # fmt: skip
-    kind = SelectField(_l("Kind"), choices=[SelectChoice(key, label) for key, label in THREAD_KINDS.items()], default="discussion")
+    kind = SelectField(
+        _l("Kind"),
+        choices=[SelectChoice(key, label) for key, label in THREAD_KINDS.items()],
+        default="discussion",
+    )
     body = TextAreaField(
         _l("Message"), validators=[_required(), _NotBlank(), _MaxLength("BODY_MAX_LENGTH")]
     )
