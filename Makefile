@@ -32,6 +32,18 @@ format: $(VENV)/.dev
 
 install: $(VENV)/.dev
 
+# Benchmark (bench/README.md): build a forum, serve it with gunicorn, drive it with wrk.
+# PostgreSQL: FORUM_DATABASE_URL=postgresql+psycopg://… make bench (that database is emptied).
+bench: $(VENV)/.dev $(COMPILED)
+	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk"; exit 1; }
+	$(PY) -m bench.generate small
+	$(PY) -m bench.run small
+
+bench-large: $(VENV)/.dev $(COMPILED)
+	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk"; exit 1; }
+	$(PY) -m bench.generate large
+	$(PY) -m bench.run large
+
 # Catalogs: .po files are committed, .mo files are built here.
 translations: $(COMPILED)
 

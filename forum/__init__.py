@@ -21,11 +21,12 @@ def create_app(test_config=None):
     _init_extensions(app)
     _register_blueprints(app)
 
-    from forum import cli, errors, templating
+    from forum import cache, cli, errors, templating
 
     cli.register(app)
     errors.register(app)
     templating.register(app)
+    cache.init_app(app)
     return app
 
 
@@ -46,19 +47,26 @@ def _init_extensions(app):
     login_manager.login_message_category = "info"
 
     @login_manager.user_loader
-    def load_user(user_id):
-        user = db.session.get(models.User, int(user_id))
-        # A suspended or deactivated member is logged out on their next request.
-        return user if user is not None and user.is_active else None
+    def load_user(session_id):
+        user_id, _, token = session_id.partition(".")
+        user = db.session.get(models.User, int(user_id)) if user_id.isdigit() else None
+        # A suspended or deactivated member is logged out on their next request, and a session
+        # from before a suspension or password change never comes back.
+        if user is None or not user.is_active or token != user.session_token:
+            return None
+        return user
 
 
 def _register_blueprints(app):
     from forum.accounts.views import bp as accounts
     from forum.admin.views import bp as admin
     from forum.boards.views import bp as boards
+    from forum.moderation.posts import bp as post_tools
     from forum.moderation.views import bp as moderation
+    from forum.notifications.views import bp as notifications
     from forum.site.views import bp as site
     from forum.threads.views import bp as threads
 
-    for blueprint in (site, accounts, boards, threads, moderation, admin):
+    for blueprint in (site, accounts, boards, threads, post_tools, moderation, notifications,
+                      admin):  # fmt: skip
         app.register_blueprint(blueprint)

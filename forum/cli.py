@@ -7,12 +7,12 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 from flask_migrate import upgrade
-from sqlalchemy import or_, select
 
 from forum import demo, seed
 from forum.accounts.actions import AccountError, register_user
+from forum.admin.actions import AdminError, find_authority
 from forum.extensions import db
-from forum.models import ROLES, LocalAuthority
+from forum.models import ROLES
 
 forum_cli = AppGroup("forum", help="Tabadul administration commands.")
 
@@ -76,12 +76,10 @@ def create_user_command(email, name, password, role, authority, language):
 
 
 def _find_authority(value):
-    query = select(LocalAuthority)
-    if value.isdigit():
-        query = query.where(LocalAuthority.id == int(value))
-    else:
-        query = query.where(or_(LocalAuthority.name_ar == value, LocalAuthority.name_en == value))
-    found = db.session.scalar(query)
+    try:
+        found = find_authority(value)
+    except AdminError as error:
+        raise click.BadParameter(str(error), param_hint="--authority") from error
     if found is None:
         raise click.BadParameter(f"no local authority {value!r}", param_hint="--authority")
     return found

@@ -15,3 +15,8 @@ post_created = _signals.signal("post-created")
 post_published = _signals.signal("post-published")
 post_changed = _signals.signal("post-changed")
 board_changed = _signals.signal("board-changed")
+# A moderator approved or rejected a pending thread or reply (sender: the thread or post;
+# keywords: moderator, decision "approved" or "rejected", reason).
+moderation_decided = _signals.signal("moderation-decided")
+# A notification row was added (sender: the Notification); mail hooks in here.
+notification_created = _signals.signal("notification-created")

@@ -6,12 +6,12 @@ Content a user may not read answers 404, never 403, so that its existence does n
 
 from dataclasses import dataclass
 
-from flask import abort, g, has_request_context
+from flask import abort, current_app, g, has_request_context
 from flask_login import current_user
-from sqlalchemy import false, or_, select
+from sqlalchemy import false, literal, or_, select, true
 
 from forum.extensions import db
-from forum.models import Board, BoardModerator, Post, TaskForceMember, Thread
+from forum.models import Board, BoardModerator, ModerationLog, Post, TaskForceMember, Thread
 
 MODERATOR_ROLES = ("moderator", "admin")
 
@@ -29,35 +29,30 @@ class Access:
 
 def access_for(user=None):
     """The user's Access; the current user's is cached on the request."""
-    if user is None:
-        user = current_user
-    cacheable = has_request_context() and user is current_user._get_current_object()
-    if cacheable and "access" in g:
-        return g.access
-    access = _compute_access(user)
-    if cacheable:
-        g.access = access
+    if not has_request_context():
+        return _compute_access(user)
+    # Compare real objects (a proxy `is` never its target), and remember whose Access is
+    # cached: logging in during a request changes the current user.
+    current = current_user._get_current_object()
+    if user is not None and user is not current:
+        return _compute_access(user)
+    cached = g.get("access")
+    if cached is not None and cached[0] is current:
+        return cached[1]
+    access = _compute_access(current)
+    g.access = (current, access)
     return access
 
 
 def _compute_access(user):
-    boards = db.session.execute(select(Board.id, Board.access, Board.task_force_id, Board.posting))
+    boards = _board_table()
     signed_in = bool(user and user.is_authenticated and user.is_active)
     if not signed_in:
         readable = frozenset(b.id for b in boards if b.access == "public")
         return Access(None, False, readable, frozenset(), frozenset())
 
     is_admin = user.role == "admin"
-    task_forces = set(
-        db.session.scalars(
-            select(TaskForceMember.task_force_id).where(TaskForceMember.user_id == user.id)
-        )
-    )
-    moderated = set()
-    if user.role in MODERATOR_ROLES:
-        moderated = set(
-            db.session.scalars(select(BoardModerator.board_id).where(BoardModerator.user_id == user.id))
-        )
+    task_forces, moderated = _memberships(user)
     readable, postable, all_moderated = set(), set(), set()
     for board in boards:
         moderates = is_admin or (user.role in MODERATOR_ROLES and user.moderates_all_boards) or (
@@ -77,6 +72,43 @@ def _compute_access(user):
     return Access(
         user.id, is_admin, frozenset(readable), frozenset(postable), frozenset(all_moderated)
     )
+
+
+def _memberships(user):
+    """The user's task forces and the boards they moderate, in one query."""
+    query = select(literal("task_force"), TaskForceMember.task_force_id).where(
+        TaskForceMember.user_id == user.id
+    )
+    if user.role in MODERATOR_ROLES:
+        query = query.union_all(
+            select(literal("board"), BoardModerator.board_id).where(
+                BoardModerator.user_id == user.id
+            )
+        )
+    task_forces, moderated = set(), set()
+    for kind, key in db.session.execute(query):
+        (task_forces if kind == "task_force" else moderated).add(key)
+    return task_forces, moderated
+
+
+def _board_table():
+    """Every board's access settings.
+
+    A request that read the content version (forum.cache does, first thing, on the pages it
+    caches) shares the rows kept by this worker for that version; any write bumps the version,
+    so the kept rows are never older than the request.
+    """
+    version = g.get("content_version") if has_request_context() else None
+    kept = current_app.extensions.setdefault("board_table", {}) if version is not None else None
+    if kept and version in kept:
+        return kept[version]
+    rows = db.session.execute(
+        select(Board.id, Board.access, Board.task_force_id, Board.posting)
+    ).all()
+    if kept is not None:
+        kept.clear()
+        kept[version] = rows
+    return rows
 
 
 def forget_access():
@@ -105,6 +137,10 @@ def can_moderate_board(board, user=None):
 
 
 def can_moderate_anything(user=None):
+    # Asked by every page's header: members and visitors are answered without a query.
+    person = current_user if user is None else user
+    if not (person and person.is_authenticated and person.role in MODERATOR_ROLES):
+        return False
     return bool(access_for(user).moderated)
 
 
@@ -161,6 +197,32 @@ def can_edit_post(post, user=None):
 can_delete_post = can_edit_post
 
 
+def can_moderate_thread(thread, user=None):
+    """Moderator powers on a thread: a moderator of another board has none here."""
+    return can_read_thread(thread, user) and can_moderate_board(thread.board, user)
+
+
+def can_moderate_post(post, user=None):
+    return post is not None and can_moderate_thread(post.thread, user)
+
+
+def can_move_thread_to(thread, board, user=None):
+    """Moving needs powers on both boards, or a thread could leak into a board with more readers."""
+    return (
+        can_moderate_thread(thread, user)
+        and can_moderate_board(board, user)
+        and board.id != thread.board_id
+    )
+
+
+def can_view_history(post, user=None):
+    """A post's earlier texts: for its author and the board's moderators only, because a
+    moderator's edit often removes what must not stay readable (personal data, insults)."""
+    if not can_read_post(post, user):
+        return False
+    return post.author_id == access_for(user).user_id or can_moderate_board(post.thread.board, user)
+
+
 def can_flag_post(post, user=None):
     access = access_for(user)
     return (
@@ -169,6 +231,11 @@ def can_flag_post(post, user=None):
         and post.deleted_at is None
         and can_read_post(post, user)
     )
+
+
+def can_open_notification(notification, user=None):
+    """Notifications are private: someone else's answers 404, as if it did not exist."""
+    return notification is not None and notification.user_id == access_for(user).user_id
 
 
 # Filters for lists: a restricted row never leaves the database --------------------------
@@ -193,6 +260,24 @@ def visible_posts(user=None):
         & (Post.status == "published")
         & Post.deleted_at.is_(None)
         & Post.hidden_at.is_(None)
+    )
+
+
+def visible_to_moderator(board_column, user=None):
+    """Rows of the boards the user moderates (for the queue, the flags and their counts)."""
+    moderated = access_for(user).moderated
+    return board_column.in_(moderated) if moderated else false()
+
+
+def visible_moderation_log(user=None):
+    """Log entries of the boards the user moderates (a move shows on both); all for admins."""
+    access = access_for(user)
+    if access.is_admin:
+        return true()
+    if not access.moderated:
+        return false()
+    return ModerationLog.board_id.in_(access.moderated) | ModerationLog.from_board_id.in_(
+        access.moderated
     )
 
 
@@ -227,7 +312,9 @@ class TemplatePolicy:
     edit_post = staticmethod(can_edit_post)
     delete_post = staticmethod(can_delete_post)
     flag_post = staticmethod(can_flag_post)
+    moderate_thread = staticmethod(can_moderate_thread)
+    moderate_post = staticmethod(can_moderate_post)
+    view_history = staticmethod(can_view_history)
     moderate = staticmethod(can_moderate_board)
     moderate_anything = staticmethod(can_moderate_anything)
     admin = staticmethod(is_admin)
-    administer = staticmethod(can_administer)

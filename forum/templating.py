@@ -27,7 +27,7 @@ def register(app):
         datetime=lambda value: format_datetime(value, "medium") if value else "",
         date=lambda value: format_date(value, "long") if value else "",
         number=format_decimal,
-        iso=lambda value: value.isoformat() + "Z" if value else "",
+        iso=lambda value: value.replace(microsecond=0).isoformat() + "Z" if value else "",
     )
 
 

@@ -3,6 +3,7 @@
 import pytest
 from sqlalchemy import select
 
+from forum.clock import utcnow
 from forum.extensions import db
 from forum.models import User
 from tests.factories import PASSWORD, make_thread, submit
@@ -128,3 +129,32 @@ def test_profile_shows_authority_and_recent_posts(app, client, member):
 
 def test_unknown_profile_is_404(client):
     assert client.get("/u/424242").status_code == 404
+
+
+def test_password_change_ends_other_sessions_but_keeps_this_one(app, client, login, member):
+    other_device = login(member, on=app.test_client())
+    login(member)
+    data = {
+        "password-current_password": PASSWORD,
+        "password-new_password": "a brand new password",
+        "password-confirm": "a brand new password",
+    }
+    assert submit(client, "/settings/password", data, form_page="/settings").status_code == 302
+    assert client.get("/settings").status_code == 200
+    assert other_device.get("/settings").status_code == 302
+
+
+def test_session_from_before_a_suspension_does_not_return_after_reactivation(
+    app, client, login, member
+):
+    login(member)
+    with app.app_context():
+        user = db.session.get(User, member.id)
+        user.suspended_at = utcnow()
+        user.end_sessions()
+        db.session.commit()
+    assert client.get("/settings").status_code == 302
+    with app.app_context():
+        db.session.get(User, member.id).suspended_at = None
+        db.session.commit()
+    assert client.get("/settings").status_code == 302

@@ -6,11 +6,12 @@ A guard test walks app.url_map, so that a new route cannot ship without a row he
 import re
 
 import pytest
+from sqlalchemy import select
 
 from forum.clock import utcnow
 from forum.extensions import db
-from forum.models import User
-from tests.factories import make_person, make_reply, make_thread
+from forum.models import TaskForce, User
+from tests.factories import board_by_slug, make_person, make_reply, make_thread
 
 ROLES = (
     "visitor", "member", "task_force_member", "other_task_force_member", "moderator",
@@ -18,6 +19,8 @@ ROLES = (
 )  # fmt: skip
 # Who may read the financial experts' restricted board.
 INSIDERS = ("task_force_member", "moderator", "admin")
+ADMIN_ONLY = {role: 200 if role == "admin" else 404 for role in ROLES}
+MOD_AREA = {"visitor": 302, "suspended": 302, "moderator": 200, "other_moderator": 200, "admin": 200}
 SIGNED_IN = tuple(role for role in ROLES if role not in ("visitor", "suspended"))
 
 
@@ -30,9 +33,10 @@ def for_roles(roles, status, otherwise):
 
 
 @pytest.fixture
-def scenario(app, moderator, task_force_member):
+def scenario(app, moderator, task_force_member, authority):
     """Public, restricted and pending content by an author who is none of the roles."""
     with app.app_context():
+        task_force = db.session.scalar(select(TaskForce).where(TaskForce.slug == "financial-experts"))
         author = make_person()
         public = make_thread(author.id, title="موضوع عام")
         reply = make_reply(author.id, public, body="رد عام")
@@ -47,6 +51,10 @@ def scenario(app, moderator, task_force_member):
             "restricted_thread": restricted.id,
             "restricted_post": restricted.first_post_id,
             "pending_thread": pending.id,
+            "authority": authority,
+            "board": board_by_slug("financial-management").id,
+            "task_force": task_force.id,
+            "task_force_member": task_force_member.id,
         }
 
 
@@ -120,6 +128,67 @@ CASES = [
     ("accounts.logout", "POST", "/auth/logout", {}, expect(302)),
     ("site.healthz", "GET", "/healthz", None, expect(200)),
     ("site.switch_language", "POST", "/language", {"language": "en"}, expect(302)),
+    # Moderation: members are refused the area (403: it is no secret that moderation exists);
+    # a moderator of another board gets 404 for content they cannot read.
+    ("moderation.show_queue", "GET", "/mod/queue", None, expect(403, **MOD_AREA)),
+    ("moderation.show_flags", "GET", "/mod/flags", None, expect(403, **MOD_AREA)),
+    ("moderation.show_log", "GET", "/mod/log", None, expect(403, **MOD_AREA)),
+    ("moderation.show_queue", "POST", "/mod/queue", {},
+     expect(403, visitor=302, suspended=302, moderator=400, other_moderator=400, admin=400)),
+    ("moderation.reject_item", "GET", "/mod/queue/thread/{pending_thread}/reject", None,
+     expect(403, visitor=302, suspended=302, moderator=200, other_moderator=404, admin=200)),
+    ("moderation.edit_item", "GET", "/mod/queue/thread/{pending_thread}/edit", None,
+     expect(403, visitor=302, suspended=302, moderator=200, other_moderator=404, admin=200)),
+    ("moderation.resolve_flags", "POST", "/mod/flags/{public_reply}", {"keep": "1"},
+     expect(403, visitor=302, suspended=302, moderator=302, admin=302)),
+    ("moderation.edit_flagged", "GET", "/mod/flags/{public_reply}/edit", None,
+     expect(403, visitor=302, suspended=302, moderator=200, admin=200)),
+    ("moderation.act_on_thread", "POST", "/mod/t/{public_thread}/lock", {},
+     expect(403, visitor=302, suspended=302, moderator=302, admin=302)),
+    ("moderation.act_on_thread", "POST", "/mod/t/{restricted_thread}/pin", {},
+     expect(403, visitor=302, suspended=302, moderator=302, other_moderator=404, admin=302)),
+    ("moderation.act_on_post", "POST", "/mod/p/{public_reply}/unhide", {},
+     expect(403, visitor=302, suspended=302, moderator=302, admin=302)),
+    ("moderation.move_thread", "GET", "/mod/t/{public_thread}/move", None,
+     expect(403, visitor=302, suspended=302, moderator=200, admin=200)),
+    ("posts.show_history", "GET", "/p/{public_reply}/history", None,
+     expect(403, moderator=200, admin=200)),
+    ("posts.show_history", "GET", "/p/{restricted_post}/history", None,
+     for_roles(INSIDERS, 200, 404)),
+    ("posts.flag_post", "GET", "/p/{public_reply}/flag", None, for_roles(SIGNED_IN, 200, 302)),
+    ("posts.flag_post", "GET", "/p/{restricted_post}/flag", None,
+     expect(404, visitor=302, suspended=302, task_force_member=403, moderator=200, admin=200)),
+    ("notifications.list_notifications", "GET", "/notifications", None,
+     for_roles(SIGNED_IN, 200, 302)),
+    ("notifications.mark_all_read", "POST", "/notifications/read", {}, expect(302)),
+    ("notifications.open_notification", "POST", "/notifications/999999/open", {},
+     expect(404, visitor=302, suspended=302)),
+    ("site.choose_language", "GET", "/language/en", None, expect(302)),
+    # Administration: the area does not exist for anyone but administrators.
+    ("admin.dashboard", "GET", "/admin/", None, ADMIN_ONLY),
+    ("admin.show_log", "GET", "/admin/log", None, ADMIN_ONLY),
+    ("admin.list_authorities", "GET", "/admin/authorities", None, ADMIN_ONLY),
+    ("admin.new_authority", "GET", "/admin/authorities/new", None, ADMIN_ONLY),
+    ("admin.edit_authority", "GET", "/admin/authorities/{authority}", None, ADMIN_ONLY),
+    ("admin.list_boards", "GET", "/admin/boards", None, ADMIN_ONLY),
+    ("admin.new_board", "GET", "/admin/boards/new", None, ADMIN_ONLY),
+    ("admin.edit_board", "GET", "/admin/boards/{board}", None, ADMIN_ONLY),
+    ("admin.list_task_forces", "GET", "/admin/task-forces", None, ADMIN_ONLY),
+    ("admin.new_task_force", "GET", "/admin/task-forces/new", None, ADMIN_ONLY),
+    ("admin.show_task_force", "GET", "/admin/task-forces/{task_force}", None, ADMIN_ONLY),
+    ("admin.list_users", "GET", "/admin/users", None, ADMIN_ONLY),
+    ("admin.show_user", "GET", "/admin/users/{author}", None, ADMIN_ONLY),
+    ("admin.add_task_force_member", "POST", "/admin/task-forces/{task_force}/members",
+     {"email": "nobody@example.org"}, expect(404, admin=422)),
+    ("admin.remove_task_force_member", "POST",
+     "/admin/task-forces/{task_force}/members/{task_force_member}/remove", {},
+     expect(404, admin=302)),
+    ("admin.update_user_access", "POST", "/admin/users/{author}/access", {"role": "moderator"},
+     expect(404, admin=302)),
+    ("admin.suspend_user", "POST", "/admin/users/{author}/suspend", {"suspend-reason": "spam"},
+     expect(404, admin=302)),
+    ("admin.reactivate_user", "POST", "/admin/users/{author}/reactivate", {},
+     expect(404, admin=302)),
 ]  # fmt: skip
 
 # Routes that show or change no forum content, or are covered elsewhere, with the reason.
@@ -130,9 +199,9 @@ NOT_IN_MATRIX = {
 
 @pytest.mark.parametrize("role", ROLES)
 def test_permission_matrix(as_role, scenario, role):
-    """All cases for one role on one scenario; the state-changing ones run last."""
+    """All cases for one role on one scenario; the state-changing ones run last, logout last."""
     client = as_role(role)
-    ordered = sorted(CASES, key=lambda case: case[1] != "GET")
+    ordered = sorted(CASES, key=lambda case: (case[1] != "GET", case[0] == "accounts.logout"))
     wrong = []
     for _endpoint, method, url, data, expected in ordered:
         target = url.format(**scenario)

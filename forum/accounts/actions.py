@@ -52,7 +52,9 @@ def update_settings(user, *, display_name, job_title, language):
 
 
 def change_password(user, new_password):
+    """Set a new password and end the user's other sessions (the caller logs this one back in)."""
     user.set_password(new_password)
+    user.end_sessions()
 
 
 # Checked against when the email is unknown, so that timing does not tell which part was wrong.

@@ -130,6 +130,7 @@ def change_password():
         if current_user.check_password(form.current_password.data):
             actions.change_password(current_user, form.new_password.data)
             db.session.commit()
+            login_user(current_user._get_current_object())
             flash(_("Your password was changed."), "success")
             return redirect(url_for("accounts.settings"))
         form.current_password.errors.append(_("The current password is wrong."))

@@ -47,6 +47,12 @@ ACTIONS = {
     "user.reactivate": _l("Account reactivated"),
 }
 TARGET_TYPES = {LocalAuthority: "authority", Board: "board", TaskForce: "task_force", User: "user"}
+TARGET_LABELS = {
+    "authority": _l("Local authority"),
+    "board": _l("Board"),
+    "task_force": _l("Task force"),
+    "user": _l("Account"),
+}
 
 
 class AdminError(ValueError):
@@ -153,10 +159,30 @@ def find_authority(value):
         query = query.where(LocalAuthority.id == int(value))
     else:
         query = query.where(or_(LocalAuthority.name_ar == value, LocalAuthority.name_en == value))
-    return db.session.scalars(query.limit(2)).one_or_none() if value else None
+    found = db.session.scalars(query.limit(2)).all() if value else []
+    if len(found) > 1:
+        raise AdminError(_("Several local authorities have this name: give the id."))
+    return found[0] if found else None
 
 
 # Boards -------------------------------------------------------------------------------------
+
+
+# Fields an administrator sets on a board, with their defaults for a new one.
+BOARD_DEFAULTS = {
+    "name_ar": "",
+    "name_en": "",
+    "description_ar": "",
+    "description_en": "",
+    "position": None,
+    "access": "public",
+    "task_force": None,
+    "posting": "members",
+    "threads_need_approval": True,
+    "replies_need_approval": False,
+    "trust_threshold": 3,
+    "flag_threshold": 3,
+}
 
 
 def _check_board(values):
@@ -165,8 +191,17 @@ def _check_board(values):
         raise AdminError(_("Unknown access or posting rule."))
     if values["access"] == "restricted" and values["task_force"] is None:
         raise AdminError(_("A restricted board needs the task force whose members may read it."))
-    if values["trust_threshold"] < 0:
-        raise AdminError(_("The trust threshold cannot be negative."))
+    if values["trust_threshold"] < 0 or values["flag_threshold"] < 0:
+        raise AdminError(_("The thresholds cannot be negative."))
+
+
+def _board_values(values, current):
+    unknown = values.keys() - BOARD_DEFAULTS.keys()
+    if unknown:
+        raise TypeError(f"not a board setting: {', '.join(sorted(unknown))}")
+    values = _clean(values)
+    _check_board({**current, **values})
+    return values
 
 
 def next_board_position():
@@ -174,11 +209,10 @@ def next_board_position():
 
 
 def create_board(actor, *, slug, **values):
-    """A new board; `values` are the fields of update_board. Placed last unless told."""
-    values = _clean(values)
+    """A new board (settings as in BOARD_DEFAULTS), placed last unless a position is given."""
     _check_slug(Board, slug)
-    _check_board(values)
-    if values.get("position") is None:
+    values = {**BOARD_DEFAULTS, **_board_values(values, BOARD_DEFAULTS)}
+    if values["position"] is None:
         values["position"] = next_board_position()
     board = Board(slug=slug, **values)
     db.session.add(board)
@@ -187,13 +221,10 @@ def create_board(actor, *, slug, **values):
     return board
 
 
-def update_board(actor, board, *, name_ar, name_en, description_ar, description_en, position,
-                 access, task_force, posting, threads_need_approval, replies_need_approval,
-                 trust_threshold):  # fmt: skip
-    values = _clean(locals().copy())
-    del values["actor"], values["board"]
-    _check_board(values)
-    details = _apply(board, values)
+def update_board(actor, board, **values):
+    """Change some of a board's settings (keys of BOARD_DEFAULTS)."""
+    current = {name: getattr(board, name) for name in BOARD_DEFAULTS}
+    details = _apply(board, _board_values(values, current))
     if details:
         log_change(actor, "board.update", board, details)
         _access_changed()
@@ -311,6 +342,11 @@ def _assignments(user):
     return db.session.scalars(select(BoardModerator).where(BoardModerator.user_id == user.id))
 
 
+def moderated_board_ids(user):
+    """The boards a user is assigned to moderate (whether or not their role gives the powers)."""
+    return [assignment.board_id for assignment in _assignments(user)]
+
+
 def suspend_user(actor, user, *, reason, until=None):
     """Suspend an account: it cannot log in, and a session in progress ends on its next request."""
     reason = (reason or "").strip()
@@ -322,6 +358,7 @@ def suspend_user(actor, user, *, reason, until=None):
         raise AdminError(_("The end of the suspension must be in the future."))
     user.suspended_at = utcnow()
     user.suspended_until = until
+    user.end_sessions()
     user.suspension_reason = reason
     until_text = until.isoformat(sep=" ", timespec="minutes") if until else "—"
     log_change(actor, "user.suspend", user, f"until: {until_text}; reason: {_show(reason)}")

@@ -1,5 +1,448 @@
-"""The administration area."""
+"""The administration area: local authorities, boards, task forces, accounts and the admin log.
 
-from flask import Blueprint
+Each view parses the form, calls one action with the administrator as actor, and commits once;
+a refusal from the action rolls the whole change back and is shown on the form.
+"""
+
+from datetime import datetime, time
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
+from wtforms import SelectChoice
+
+from forum import permissions
+from forum.accounts.actions import find_user_by_email
+from forum.admin import actions
+from forum.admin.forms import (
+    ROLE_LABELS,
+    AuthorityForm,
+    BoardForm,
+    ConfirmForm,
+    MemberForm,
+    SuspendForm,
+    TaskForceForm,
+    UserAccessForm,
+)
+from forum.clock import utcnow
+from forum.extensions import db
+from forum.models import (
+    BOARD_ACCESS,
+    AdminLog,
+    Board,
+    BoardModerator,
+    LocalAuthority,
+    TaskForce,
+    TaskForceMember,
+    User,
+)
+from forum.models.boards import BOARD_POSTING
+from forum.pagination import Page
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+USERS_PER_PAGE = 25
+LOG_PER_PAGE = 50
+# Where an admin-log row's target is managed, by AdminLog.target_type.
+TARGET_ENDPOINTS = {
+    "authority": ("admin.edit_authority", "authority_id"),
+    "board": ("admin.edit_board", "board_id"),
+    "task_force": ("admin.show_task_force", "task_force_id"),
+    "user": ("admin.show_user", "user_id"),
+}
+
+
+@bp.before_request
+def _administrators_only():
+    # Everyone else, visitors included, gets 404: the area's existence does not leak.
+    permissions.require(permissions.can_administer())
+
+
+@bp.context_processor
+def _admin_templates():
+    return {
+        "action_label": lambda code: actions.ACTIONS.get(code, code),
+        "target_url": _target_url,
+        "target_label": lambda kind: actions.TARGET_LABELS.get(kind, kind),
+        "access_labels": BOARD_ACCESS,
+        "posting_labels": BOARD_POSTING,
+        "role_labels": ROLE_LABELS,
+    }
+
+
+def _target_url(entry):
+    endpoint, argument = TARGET_ENDPOINTS.get(entry.target_type, (None, None))
+    if endpoint is None or entry.target_id is None:
+        return None
+    return url_for(endpoint, **{argument: entry.target_id})
+
+
+def _get_or_404(model, key):
+    found = db.session.get(model, key)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _run(form, action, *args, **kwargs):
+    """Call an action as the current administrator and commit; a refusal lands on the form."""
+    try:
+        result = action(current_user, *args, **kwargs)
+    except actions.AdminError as error:
+        db.session.rollback()
+        form.form_errors.append(str(error))
+        return None
+    db.session.commit()
+    return result
+
+
+def _page(template, form=None, **context):
+    failed = form is not None and bool(form.errors)
+    return render_template(template, form=form, **context), 422 if failed else 200
+
+
+def _fields(form, names):
+    return {name: getattr(form, name).data for name in names}
+
+
+@bp.get("/")
+def dashboard():
+    totals = {
+        "users": db.session.scalar(select(func.count(User.id))),
+        "suspended": db.session.scalar(
+            select(func.count(User.id)).where(
+                User.suspended_at.is_not(None),
+                or_(User.suspended_until.is_(None), User.suspended_until > utcnow()),
+            )
+        ),
+        "authorities": db.session.scalar(select(func.count(LocalAuthority.id))),
+        "boards": db.session.scalar(select(func.count(Board.id))),
+        "task_forces": db.session.scalar(select(func.count(TaskForce.id))),
+    }
+    recent = db.session.scalars(
+        select(AdminLog).options(joinedload(AdminLog.actor))
+        .order_by(AdminLog.created_at.desc(), AdminLog.id.desc()).limit(10)
+    ).all()  # fmt: skip
+    return render_template("admin/dashboard.html", totals=totals, recent=recent)
+
+
+@bp.get("/log")
+def show_log():
+    total = db.session.scalar(select(func.count(AdminLog.id)))
+    page = Page.from_request(total, LOG_PER_PAGE)
+    entries = db.session.scalars(
+        select(AdminLog).options(joinedload(AdminLog.actor))
+        .order_by(AdminLog.created_at.desc(), AdminLog.id.desc())
+        .limit(LOG_PER_PAGE).offset(page.offset)
+    ).all()  # fmt: skip
+    return render_template("admin/log.html", entries=entries, page=page)
+
+
+# Local authorities --------------------------------------------------------------------------
+
+AUTHORITY_FIELDS = ("name_ar", "name_en", "kind", "governorate")
+
+
+@bp.get("/authorities")
+def list_authorities():
+    members = (
+        select(User.authority_id, func.count(User.id).label("members"))
+        .group_by(User.authority_id).subquery()
+    )  # fmt: skip
+    rows = db.session.execute(
+        select(LocalAuthority, func.coalesce(members.c.members, 0))
+        .outerjoin(members, members.c.authority_id == LocalAuthority.id)
+        .order_by(LocalAuthority.governorate, LocalAuthority.name_en)
+    ).all()  # fmt: skip
+    return render_template("admin/authorities.html", rows=rows)
+
+
+@bp.route("/authorities/new", methods=["GET", "POST"])
+def new_authority():
+    form = AuthorityForm()
+    if form.validate_on_submit():
+        _run(form, actions.create_authority, **_fields(form, AUTHORITY_FIELDS))
+        if not form.form_errors:
+            flash(_("The local authority was created."), "success")
+            return redirect(url_for("admin.list_authorities"))
+    return _page("admin/authority.html", form, authority=None)
+
+
+@bp.route("/authorities/<int:authority_id>", methods=["GET", "POST"])
+def edit_authority(authority_id):
+    authority = _get_or_404(LocalAuthority, authority_id)
+    form = AuthorityForm(obj=authority)
+    if form.validate_on_submit():
+        _run(form, actions.update_authority, authority, **_fields(form, AUTHORITY_FIELDS))
+        if not form.form_errors:
+            flash(_("The local authority was saved."), "success")
+            return redirect(url_for("admin.list_authorities"))
+    return _page("admin/authority.html", form, authority=authority)
+
+
+# Boards -------------------------------------------------------------------------------------
+
+BOARD_FIELDS = (
+    "name_ar", "name_en", "description_ar", "description_en", "position", "access", "posting",
+    "threads_need_approval", "replies_need_approval", "trust_threshold", "flag_threshold",
+)  # fmt: skip
+
+
+def _board_form(board=None):
+    form = BoardForm(obj=board)
+    if board is not None:
+        del form.slug
+    task_forces = db.session.scalars(select(TaskForce).order_by(TaskForce.slug)).all()
+    form.task_force_id.choices = [SelectChoice(0, _("— None —"))] + [
+        SelectChoice(task_force.id, task_force.name) for task_force in task_forces
+    ]
+    return form
+
+
+def _board_values(form):
+    values = _fields(form, BOARD_FIELDS)
+    values["task_force"] = db.session.get(TaskForce, form.task_force_id.data or 0)
+    return values
+
+
+@bp.get("/boards")
+def list_boards():
+    boards = db.session.scalars(
+        select(Board).options(joinedload(Board.task_force)).order_by(Board.position, Board.id)
+    ).all()
+    return render_template("admin/boards.html", boards=boards)
+
+
+@bp.route("/boards/new", methods=["GET", "POST"])
+def new_board():
+    form = _board_form()
+    if request.method == "GET":
+        form.position.data = actions.next_board_position()
+        # From a task force's page: a restricted board for it.
+        task_force = db.session.get(TaskForce, request.args.get("task_force", 0, type=int))
+        if task_force is not None:
+            form.task_force_id.data, form.access.data = task_force.id, "restricted"
+    if form.validate_on_submit():
+        board = _run(form, actions.create_board, slug=form.slug.data, **_board_values(form))
+        if board is not None:
+            flash(_("The board was created."), "success")
+            return redirect(url_for("admin.list_boards"))
+    return _page("admin/board.html", form, board=None)
+
+
+@bp.route("/boards/<int:board_id>", methods=["GET", "POST"])
+def edit_board(board_id):
+    board = _get_or_404(Board, board_id)
+    form = _board_form(board)
+    if form.validate_on_submit():
+        _run(form, actions.update_board, board, **_board_values(form))
+        if not form.form_errors:
+            flash(_("The board was saved."), "success")
+            return redirect(url_for("admin.list_boards"))
+    moderators = db.session.scalars(
+        select(User).join(BoardModerator, BoardModerator.user_id == User.id)
+        .where(BoardModerator.board_id == board.id).order_by(User.display_name)
+    ).all()  # fmt: skip
+    return _page("admin/board.html", form, board=board, moderators=moderators)
+
+
+# Task forces --------------------------------------------------------------------------------
+
+TASK_FORCE_FIELDS = ("name_ar", "name_en", "purpose_ar", "purpose_en")
+
+
+@bp.get("/task-forces")
+def list_task_forces():
+    task_forces = (
+        db.session.scalars(
+            select(TaskForce).options(joinedload(TaskForce.memberships)).order_by(TaskForce.slug)
+        )
+        .unique()
+        .all()
+    )
+    rows = [(tf, len(tf.memberships), actions.authorities_represented(tf)) for tf in task_forces]
+    return render_template("admin/task_forces.html", rows=rows)
+
+
+@bp.route("/task-forces/new", methods=["GET", "POST"])
+def new_task_force():
+    form = TaskForceForm()
+    if form.validate_on_submit():
+        task_force = _run(form, actions.create_task_force, slug=form.slug.data,
+                          **_fields(form, TASK_FORCE_FIELDS))  # fmt: skip
+        if task_force is not None:
+            flash(_("The task force was created."), "success")
+            return redirect(url_for("admin.show_task_force", task_force_id=task_force.id))
+    return _page("admin/task_force_new.html", form)
+
+
+@bp.route("/task-forces/<int:task_force_id>", methods=["GET", "POST"])
+def show_task_force(task_force_id):
+    """The task force's names and purposes (editable here), its members and its boards."""
+    task_force = _get_or_404(TaskForce, task_force_id)
+    form = TaskForceForm(obj=task_force)
+    del form.slug
+    if form.validate_on_submit():
+        _run(form, actions.update_task_force, task_force, **_fields(form, TASK_FORCE_FIELDS))
+        if not form.form_errors:
+            flash(_("The task force was saved."), "success")
+            return redirect(url_for("admin.show_task_force", task_force_id=task_force.id))
+    return _task_force_page(task_force, form, _member_form())
+
+
+def _member_form():
+    form = MemberForm(prefix="member")
+    authorities = db.session.scalars(select(LocalAuthority)).all()
+    form.authority_id.choices = [SelectChoice(0, _("The member's own local authority"))] + [
+        SelectChoice(authority.id, authority.name)
+        for authority in sorted(authorities, key=lambda authority: authority.name)
+    ]
+    return form
+
+
+def _task_force_page(task_force, form, member_form):
+    memberships = db.session.scalars(
+        select(TaskForceMember)
+        .options(joinedload(TaskForceMember.user), joinedload(TaskForceMember.authority))
+        .join(User, TaskForceMember.user_id == User.id)
+        .where(TaskForceMember.task_force_id == task_force.id)
+        .order_by(User.display_name)
+    ).all()  # fmt: skip
+    boards = db.session.scalars(
+        select(Board).where(Board.task_force_id == task_force.id).order_by(Board.position)
+    ).all()
+    failed = bool(form.errors or member_form.errors)
+    page = render_template(
+        "admin/task_force.html", task_force=task_force, form=form, member_form=member_form,
+        memberships=memberships, boards=boards,
+        authorities=actions.authorities_represented(task_force),
+    )  # fmt: skip
+    return page, 422 if failed else 200
+
+
+@bp.post("/task-forces/<int:task_force_id>/members")
+def add_task_force_member(task_force_id):
+    task_force = _get_or_404(TaskForce, task_force_id)
+    member_form = _member_form()
+    if member_form.validate_on_submit():
+        user = find_user_by_email(member_form.email.data)
+        if user is None:
+            member_form.email.errors.append(_("No account has this email address."))
+        else:
+            authority = db.session.get(LocalAuthority, member_form.authority_id.data or 0)
+            _run(member_form, actions.add_task_force_member, task_force, user, authority)
+            if not member_form.form_errors:
+                flash(_("%(name)s was added to the task force.", name=user.display_name),
+                      "success")  # fmt: skip
+                return redirect(url_for("admin.show_task_force", task_force_id=task_force.id))
+    form = TaskForceForm(obj=task_force, formdata=None)
+    del form.slug
+    return _task_force_page(task_force, form, member_form)
+
+
+@bp.post("/task-forces/<int:task_force_id>/members/<int:user_id>/remove")
+def remove_task_force_member(task_force_id, user_id):
+    task_force = _get_or_404(TaskForce, task_force_id)
+    user = _get_or_404(User, user_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        _run(form, actions.remove_task_force_member, task_force, user)
+    if form.errors:
+        flash(" ".join(form.form_errors) or _("The form expired; please try again."), "error")
+    else:
+        flash(_("%(name)s was removed from the task force.", name=user.display_name), "success")
+    return redirect(url_for("admin.show_task_force", task_force_id=task_force.id))
+
+
+# Accounts -----------------------------------------------------------------------------------
+
+
+@bp.get("/users")
+def list_users():
+    query = request.args.get("q", "").strip()
+    condition = True
+    if query:
+        needle = query.lower()
+        condition = or_(
+            User.email.contains(needle, autoescape=True),
+            func.lower(User.display_name).contains(needle, autoescape=True),
+        )
+    total = db.session.scalar(select(func.count(User.id)).where(condition))
+    page = Page.from_request(total, USERS_PER_PAGE)
+    users = db.session.scalars(
+        select(User).where(condition).order_by(User.display_name, User.id)
+        .limit(USERS_PER_PAGE).offset(page.offset)
+    ).all()  # fmt: skip
+    return render_template("admin/users.html", users=users, page=page, query=query)
+
+
+def _access_form(user, submitted=False):
+    form = UserAccessForm() if submitted else UserAccessForm(obj=user, formdata=None)
+    boards = db.session.scalars(select(Board).order_by(Board.position, Board.id)).all()
+    form.boards.choices = [SelectChoice(board.id, board.name) for board in boards]
+    if not submitted:
+        form.boards.data = actions.moderated_board_ids(user)
+    return form
+
+
+def _user_page(user, access_form=None, suspend_form=None):
+    access_form = access_form or _access_form(user)
+    suspend_form = suspend_form or SuspendForm(prefix="suspend", formdata=None)
+    memberships = db.session.scalars(
+        select(TaskForceMember).options(joinedload(TaskForceMember.task_force))
+        .where(TaskForceMember.user_id == user.id)
+    ).all()  # fmt: skip
+    failed = bool(access_form.errors or suspend_form.errors)
+    page = render_template(
+        "admin/user.html", user=user, access_form=access_form, suspend_form=suspend_form,
+        memberships=memberships,
+    )  # fmt: skip
+    return page, 422 if failed else 200
+
+
+@bp.get("/users/<int:user_id>")
+def show_user(user_id):
+    return _user_page(_get_or_404(User, user_id))
+
+
+@bp.post("/users/<int:user_id>/access")
+def update_user_access(user_id):
+    """Role, "moderates every board" and the per-board moderator assignments."""
+    user = _get_or_404(User, user_id)
+    form = _access_form(user, submitted=True)
+    if form.validate():
+        boards = db.session.scalars(select(Board).where(Board.id.in_(form.boards.data))).all()
+        _run(form, actions.update_user_access, user, role=form.role.data,
+             moderates_all_boards=form.moderates_all_boards.data, boards=boards)  # fmt: skip
+        if not form.form_errors:
+            flash(_("The role and moderator assignments were saved."), "success")
+            return redirect(url_for("admin.show_user", user_id=user.id))
+    return _user_page(user, access_form=form)
+
+
+@bp.post("/users/<int:user_id>/suspend")
+def suspend_user(user_id):
+    user = _get_or_404(User, user_id)
+    form = SuspendForm(prefix="suspend")
+    if form.validate():
+        until = datetime.combine(form.until.data, time.min) if form.until.data else None
+        _run(form, actions.suspend_user, user, reason=form.reason.data, until=until)
+        if not form.form_errors:
+            flash(_("The account was suspended."), "success")
+            return redirect(url_for("admin.show_user", user_id=user.id))
+    return _user_page(user, suspend_form=form)
+
+
+@bp.post("/users/<int:user_id>/reactivate")
+def reactivate_user(user_id):
+    user = _get_or_404(User, user_id)
+    form = ConfirmForm()
+    if form.validate():
+        _run(form, actions.reactivate_user, user)
+    if form.errors:
+        flash(" ".join(form.form_errors) or _("The form expired; please try again."), "error")
+    else:
+        flash(_("The account was reactivated."), "success")
+    return redirect(url_for("admin.show_user", user_id=user.id))

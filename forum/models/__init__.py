@@ -4,6 +4,7 @@ from forum.models.accounts import GOVERNORATES, AUTHORITY_KINDS, ROLES, LocalAut
 from forum.models.boards import BOARD_ACCESS, Board, BoardModerator, TaskForce, TaskForceMember
 from forum.models.threads import THREAD_KINDS, Post, PostRevision, Thread
 from forum.models.moderation import FLAG_REASONS, AdminLog, Flag, ModerationLog, Notification
+from forum.models.site import SiteState
 
 __all__ = [
     "AUTHORITY_KINDS",
@@ -21,6 +22,7 @@ __all__ = [
     "Notification",
     "Post",
     "PostRevision",
+    "SiteState",
     "TaskForce",
     "TaskForceMember",
     "Thread",

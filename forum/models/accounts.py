@@ -1,5 +1,7 @@
 """Local authorities and the people who work for them."""
 
+import secrets
+
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
@@ -76,6 +78,8 @@ class User(UserMixin, db.Model):
     suspended_at = db.Column(db.DateTime)
     suspended_until = db.Column(db.DateTime)
     suspension_reason = db.Column(db.Text)
+    # Part of every login session's id: changing it (suspension, new password) ends them all.
+    session_token = db.Column(db.String(32), nullable=False, default=lambda: secrets.token_hex(8))
     # Approved posts across the forum; the trust threshold of the approval queue reads it.
     approved_post_count = db.Column(db.Integer, nullable=False, default=0)
 
@@ -87,6 +91,13 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password):
         return check_password_hash(self.password_hash, password)
+
+    def get_id(self):
+        return f"{self.id}.{self.session_token}"
+
+    def end_sessions(self):
+        """Log the user out everywhere: sessions carry the old token and stop matching."""
+        self.session_token = secrets.token_hex(8)
 
     @property
     def is_suspended(self):

@@ -73,6 +73,8 @@ class Board(db.Model):
     replies_need_approval = db.Column(db.Boolean, nullable=False, default=False)
     # Members with this many approved posts skip the queue; 0 turns the shortcut off.
     trust_threshold = db.Column(db.Integer, nullable=False, default=3)
+    # Flags from this many different members hide a post until a moderator decides; 0 never.
+    flag_threshold = db.Column(db.Integer, nullable=False, default=3, server_default="3")
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 
     # Kept by forum.threads.actions on every write; they count published content only,

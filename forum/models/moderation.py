@@ -43,11 +43,14 @@ class ModerationLog(db.Model):
     thread_id = db.Column(db.Integer, db.ForeignKey("threads.id"))
     post_id = db.Column(db.Integer, db.ForeignKey("posts.id"))
     target_user_id = db.Column(db.Integer, db.ForeignKey("users.id"))
+    # For a move: the board the thread left (board_id is where it went).
+    from_board_id = db.Column(db.Integer, db.ForeignKey("boards.id"), index=True)
     reason = db.Column(db.Text, nullable=False, default="")
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow, index=True)
 
     actor = db.relationship("User", foreign_keys=[actor_id])
-    board = db.relationship("Board")
+    board = db.relationship("Board", foreign_keys=[board_id])
+    from_board = db.relationship("Board", foreign_keys=[from_board_id])
     thread = db.relationship("Thread")
     post = db.relationship("Post")
     target_user = db.relationship("User", foreign_keys=[target_user_id])

@@ -63,6 +63,12 @@ class Post(db.Model):
     __table_args__ = (
         db.Index("ix_posts_thread_path", "thread_id", "path"),
         db.Index("ix_posts_author", "author_id", "created_at"),
+        # The moderation queue and its header count: only the few pending rows are indexed.
+        db.Index(
+            "ix_posts_pending", "thread_id", "created_at",
+            sqlite_where=db.text("status = 'pending'"),
+            postgresql_where=db.text("status = 'pending'"),
+        ),  # fmt: skip
     )
 
     id = db.Column(db.Integer, primary_key=True)

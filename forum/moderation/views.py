@@ -1,5 +1,258 @@
-"""Moderation queues, flags and the moderation log."""
+"""Moderation queues, flags and the moderation log.
 
-from flask import Blueprint
+Every route asks the policy twice: content the moderator cannot read answers 404 (a moderator
+of another board must not learn that a pending or restricted thread exists); content they can
+read but not moderate answers 403.
+"""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from forum import permissions
+from forum.extensions import db
+from forum.models import FLAG_REASONS, Board, ModerationLog, Post, Thread, User
+from forum.moderation import actions, queue
+from forum.moderation.forms import (
+    ApproveEditForm,
+    FlagEditForm,
+    LogFilterForm,
+    QueueForm,
+    RejectForm,
+    ResolveFlagsForm,
+)
+from forum.moderation.log import ACTIONS, reason_label
+from forum.pagination import Page
+from forum.site.safety import safe_next_url
 
 bp = Blueprint("moderation", __name__, url_prefix="/mod")
+LOG_PER_PAGE = 50
+
+bp.add_app_template_global(queue.header_counts, "header_counts")
+bp.add_app_template_global(reason_label, "reason_label")
+
+
+@bp.before_request
+@login_required
+def _moderators_only():
+    """The moderation area is no secret, but it is only for people who moderate a board."""
+    permissions.require(permissions.can_moderate_anything(), hide=False)
+
+
+# The approval queue ------------------------------------------------------------------------
+
+
+@bp.route("/queue", methods=["GET", "POST"])
+def show_queue():
+    form = QueueForm()
+    if form.validate_on_submit():
+        return _decide(form)
+    items = queue.queue_items()
+    status = 422 if form.errors else 200
+    return render_template("moderation/queue.html", items=items, form=form), status
+
+
+def _decide(form):
+    """Approve one item, or approve or reject the ticked ones; all in one transaction."""
+    if form.approve_one.data:
+        tokens, rejecting = [form.approve_one.data], False
+    elif form.approve.data or form.reject.data:
+        tokens, rejecting = form.items.data, bool(form.reject.data)
+    else:
+        abort(400)  # no button was pressed: guess nothing
+    if not tokens:
+        flash(_("Tick at least one item first."), "info")
+        return redirect(url_for("moderation.show_queue"))
+    items = [_moderated_item(queue.find_item(token)) for token in tokens]
+    done = 0
+    for item in items:
+        try:
+            if rejecting:
+                actions.reject(current_user, item, reason=form.reason_value())
+            else:
+                actions.approve(current_user, item)
+            done += 1
+        except actions.ModerationError as error:
+            flash(str(error), "info")
+    db.session.commit()
+    if rejecting:
+        flash(ngettext("%(num)d item rejected.", "%(num)d items rejected.", done), "success")
+    else:
+        flash(ngettext("%(num)d item approved.", "%(num)d items approved.", done), "success")
+    return redirect(safe_next_url(form.next.data) or url_for("moderation.show_queue"))
+
+
+@bp.route("/queue/<any(thread, post):kind>/<int:item_id>/reject", methods=["GET", "POST"])
+def reject_item(kind, item_id):
+    item = _moderated_item(queue.find_item(f"{kind}-{item_id}"))
+    if not item.is_pending:
+        return _already_decided()
+    form = RejectForm()
+    if not form.is_submitted():
+        form.next.data = request.args.get("next", "")
+    if form.validate_on_submit():
+        actions.reject(current_user, item, reason=form.reason_value())
+        db.session.commit()
+        flash(_("Rejected. The author was told why."), "success")
+        return redirect(safe_next_url(form.next.data) or url_for("moderation.show_queue"))
+    status = 422 if form.errors else 200
+    return render_template("moderation/reject.html", item=item, form=form), status
+
+
+@bp.route("/queue/<any(thread, post):kind>/<int:item_id>/edit", methods=["GET", "POST"])
+def edit_item(kind, item_id):
+    """Correct a pending text, then publish it: the author's words stay in the history."""
+    item = _moderated_item(queue.find_item(f"{kind}-{item_id}"))
+    if not item.is_pending:
+        return _already_decided()
+    form = ApproveEditForm(data={"title": item.thread.title, "body": item.post.body_source})
+    if form.validate_on_submit():
+        title = form.title.data if kind == "thread" and (form.title.data or "").strip() else None
+        actions.edit_and_approve(current_user, item, body=form.body.data, title=title)
+        db.session.commit()
+        flash(_("Saved and approved."), "success")
+        return redirect(url_for("moderation.show_queue"))
+    status = 422 if form.errors else 200
+    page = render_template("moderation/edit.html", item=item, post=item.post, form=form,
+                           show_title=kind == "thread")  # fmt: skip
+    return page, status
+
+
+def _already_decided():
+    flash(_("This is no longer waiting for approval."), "info")
+    return redirect(url_for("moderation.show_queue"))
+
+
+def _moderated_item(item):
+    if item is None:
+        abort(404)
+    if item.kind == "thread":
+        permissions.require(permissions.can_read_thread(item.thread))
+    else:
+        permissions.require(permissions.can_read_post(item.post))
+    permissions.require(permissions.can_moderate_thread(item.thread), hide=False)
+    return item
+
+
+# Flags -------------------------------------------------------------------------------------
+
+
+@bp.get("/flags")
+def show_flags():
+    flagged = queue.flagged_posts()
+    return render_template(
+        "moderation/flags.html", flagged=flagged, form=ResolveFlagsForm(), flag_reasons=FLAG_REASONS
+    )
+
+
+@bp.post("/flags/<int:post_id>")
+def resolve_flags(post_id):
+    post = moderated_post(post_id)
+    form = ResolveFlagsForm()
+    if not form.validate_on_submit() or not (form.keep.data or form.hide.data):
+        abort(400)
+    if form.hide.data:
+        actions.hide_post(current_user, post, reason=form.reason.data)
+        flash(_("The post is hidden. Its author was told."), "success")
+    else:
+        actions.dismiss_flags(current_user, post, reason=form.reason.data)
+        flash(_("The post is kept and its flags are closed."), "success")
+    db.session.commit()
+    return redirect(safe_next_url(form.next.data) or url_for("moderation.show_flags"))
+
+
+@bp.route("/flags/<int:post_id>/edit", methods=["GET", "POST"])
+def edit_flagged(post_id):
+    post = moderated_post(post_id)
+    is_opening = post.thread.first_post_id == post.id
+    form = FlagEditForm(data={"title": post.thread.title, "body": post.body_source})
+    if form.validate_on_submit():
+        title = form.title.data if is_opening and (form.title.data or "").strip() else None
+        actions.edit_flagged_post(current_user, post, body=form.body.data, title=title,
+                                  reason=form.reason.data)  # fmt: skip
+        db.session.commit()
+        flash(_("The post was corrected and its flags are closed."), "success")
+        return redirect(url_for("moderation.show_flags"))
+    status = 422 if form.errors else 200
+    page = render_template("moderation/edit.html", item=None, post=post, form=form,
+                           show_title=is_opening)  # fmt: skip
+    return page, status
+
+
+def moderated_post(post_id):
+    post = db.session.get(Post, post_id, options=[joinedload(Post.thread).joinedload(Thread.board)])
+    permissions.require(post is not None and permissions.can_read_post(post))
+    permissions.require(permissions.can_moderate_post(post), hide=False)
+    return post
+
+
+def moderated_thread(thread_id):
+    thread = db.session.get(Thread, thread_id, options=[joinedload(Thread.board)])
+    permissions.require(permissions.can_read_thread(thread))
+    permissions.require(permissions.can_moderate_thread(thread), hide=False)
+    return thread
+
+
+def moderated_boards():
+    return db.session.scalars(
+        select(Board)
+        .where(permissions.visible_to_moderator(Board.id))
+        .order_by(Board.position, Board.id)
+    ).all()
+
+
+# The log -----------------------------------------------------------------------------------
+
+
+@bp.get("/log")
+def show_log():
+    """The moderation log, newest first. Append-only: no route edits or deletes an entry."""
+    visible = permissions.visible_moderation_log()
+    form = LogFilterForm(formdata=request.args)
+    form.board.choices = [(0, _("All boards"))] + [(b.id, b.name) for b in moderated_boards()]
+    moderators = db.session.scalars(
+        select(User)
+        .where(User.id.in_(select(ModerationLog.actor_id).where(visible)))
+        .order_by(User.display_name)
+    ).all()
+    form.moderator.choices = [(0, _("All moderators"))] + [
+        (u.id, u.display_name) for u in moderators
+    ]
+    where = visible
+    if form.board.data:
+        where &= (ModerationLog.board_id == form.board.data) | (
+            ModerationLog.from_board_id == form.board.data
+        )
+    if form.moderator.data:
+        where &= ModerationLog.actor_id == form.moderator.data
+    if form.action.data in ACTIONS:
+        where &= ModerationLog.action == form.action.data
+    total = db.session.scalar(select(func.count()).select_from(ModerationLog).where(where))
+    page = Page.from_request(total, LOG_PER_PAGE)
+    entries = db.session.scalars(
+        select(ModerationLog)
+        .where(where)
+        .options(*_log_options())
+        .order_by(ModerationLog.created_at.desc(), ModerationLog.id.desc())
+        .limit(page.per_page)
+        .offset(page.offset)
+    ).all()
+    filters = {key: value for key, value in request.args.items() if key != "page" and value}
+    return render_template("moderation/log.html", entries=entries, form=form, page=page,
+                           filters=filters, actions=ACTIONS)  # fmt: skip
+
+
+def _log_options():
+    return (
+        joinedload(ModerationLog.actor),
+        joinedload(ModerationLog.board),
+        joinedload(ModerationLog.from_board),
+        joinedload(ModerationLog.thread).joinedload(Thread.board),
+        joinedload(ModerationLog.target_user),
+    )
+
+
+from forum.moderation import tools  # noqa: E402, F401  (its routes join this blueprint)

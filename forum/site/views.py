@@ -22,10 +22,20 @@ def healthz():
 @bp.post("/language")
 def switch_language():
     """Set the reader's language: on their account when logged in, in the session otherwise."""
-    language = request.form.get("language")
+    return _set_language(request.form.get("language"), request.form.get("next"))
+
+
+@bp.get("/language/<code>")
+def choose_language(code):
+    """The header's language link: a plain link, so visitors' pages carry no form or token
+    and can be served from the page cache."""
+    return _set_language(code, request.args.get("next"))
+
+
+def _set_language(language, next_url):
     if language in current_app.config["LANGUAGES"]:
         session["language"] = language
         if current_user.is_authenticated:
             current_user.language = language
             db.session.commit()
-    return redirect(safe_next_url(request.form.get("next")) or url_for("boards.home"))
+    return redirect(safe_next_url(next_url) or url_for("boards.home"))

@@ -12,6 +12,7 @@ from forum.clock import utcnow
 from forum.extensions import db
 from forum.models import Board, Post, PostRevision, Thread
 from forum.models.threads import PATH_SEGMENT
+from forum.moderation import log as moderation_log
 from forum.permissions import can_moderate_board
 
 
@@ -103,11 +104,13 @@ def edit_post(editor, post, *, body, title=None):
     post.edited_at = utcnow()
     if new_title:
         thread.title = new_title
+    if editor.id != post.author_id:  # only a moderator edits someone else's post
+        moderation_log.record(editor, "edit_post", post=post)
     events.post_changed.send(post)
     return post
 
 
-def delete_post(actor, post):
+def delete_post(actor, post, *, reason=""):
     """Soft-delete: the post stays as a placeholder so that replies keep their context.
 
     Deleting the opening post deletes the whole thread.
@@ -116,34 +119,42 @@ def delete_post(actor, post):
         return
     thread = post.thread
     if thread.first_post_id == post.id:
-        delete_thread(actor, thread)
+        delete_thread(actor, thread, reason=reason)
         return
     post.deleted_at = utcnow()
+    if actor.id != post.author_id:
+        moderation_log.record(actor, "delete_post", post=post, reason=reason)
     refresh_thread(thread)
     refresh_board(thread.board)
     events.post_changed.send(post)
 
 
-def delete_thread(actor, thread):
+def delete_thread(actor, thread, *, reason=""):
     if thread.status == "deleted":
         return
     thread.status_before_delete = thread.status
     thread.status = "deleted"
+    if actor.id != thread.author_id:
+        moderation_log.record(actor, "delete_thread", thread=thread, reason=reason)
     refresh_board(thread.board)
     events.thread_changed.send(thread)
 
 
-def restore_thread(actor, thread):
+def restore_thread(actor, thread, *, reason=""):
     if thread.status != "deleted":
         return
     thread.status = thread.status_before_delete or "published"
     thread.status_before_delete = None
+    moderation_log.record(actor, "restore_thread", thread=thread, reason=reason)
     refresh_board(thread.board)
     events.thread_changed.send(thread)
 
 
-def restore_post(actor, post):
+def restore_post(actor, post, *, reason=""):
+    if post.deleted_at is None:
+        return
     post.deleted_at = None
+    moderation_log.record(actor, "restore_post", post=post, reason=reason)
     refresh_thread(post.thread)
     refresh_board(post.thread.board)
     events.post_changed.send(post)
@@ -161,8 +172,11 @@ def refresh_thread(thread):
         & Post.deleted_at.is_(None)
         & Post.hidden_at.is_(None)
     )
-    count = db.session.scalar(select(func.count()).select_from(Post).where(shown))
-    thread.reply_count = max(count - 1, 0)
+    # The opening post is not a reply, and it may itself be hidden after flags.
+    first_id = thread.first_post_id
+    replies = shown if first_id is None else shown & (Post.id != first_id)
+    count = db.session.scalar(select(func.count()).select_from(Post).where(replies))
+    thread.reply_count = count if first_id is not None else max(count - 1, 0)
     last = db.session.execute(
         select(Post.id, Post.created_at).where(shown).order_by(Post.id.desc()).limit(1)
     ).first()

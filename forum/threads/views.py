@@ -37,10 +37,15 @@ def show_thread(thread_id):
     per_page = current_app.config["POSTS_PER_PAGE"]
     total = db.session.scalar(select(func.count()).select_from(Post).where(visible))
     page = Page.from_request(total, per_page)
+    # Authors and, for the "in reply to" line, the parent's author come in the same query.
+    in_reply_to = joinedload(Post.parent).load_only(Post.id, Post.author_id)
     posts = db.session.scalars(
         select(Post)
         .where(visible)
-        .options(joinedload(Post.author).joinedload(User.authority))
+        .options(
+            joinedload(Post.author).joinedload(User.authority),
+            in_reply_to.joinedload(Post.author).load_only(User.id, User.display_name),
+        )
         .order_by(Post.path)
         .limit(per_page)
         .offset(page.offset)

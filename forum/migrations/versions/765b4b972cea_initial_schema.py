@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 1005b2feeb7e
+Revision ID: 765b4b972cea
 Revises: 
-Create Date: 2026-11-30 11:52:44.109117
+Create Date: 2026-11-30 12:19:33.671997
 
 """
 from alembic import op
@@ -10,10 +10,16 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '1005b2feeb7e'
+revision = '765b4b972cea'
 down_revision = None
 branch_labels = None
 depends_on = None
+
+CIRCULAR_KEYS = [
+    ("boards", "last_thread_id", "threads"),
+    ("threads", "first_post_id", "posts"),
+    ("threads", "last_post_id", "posts"),
+]
 
 
 def upgrade():
@@ -25,6 +31,11 @@ def upgrade():
     sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('governorate', sa.String(length=30), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_local_authorities'))
+    )
+    op.create_table('site_state',
+    sa.Column('id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('version', sa.BigInteger(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_site_state'))
     )
     op.create_table('task_forces',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -51,6 +62,7 @@ def upgrade():
     sa.Column('threads_need_approval', sa.Boolean(), nullable=False),
     sa.Column('replies_need_approval', sa.Boolean(), nullable=False),
     sa.Column('trust_threshold', sa.Integer(), nullable=False),
+    sa.Column('flag_threshold', sa.Integer(), server_default='3', nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('thread_count', sa.Integer(), nullable=False),
     sa.Column('post_count', sa.Integer(), nullable=False),
@@ -79,6 +91,7 @@ def upgrade():
     sa.Column('suspended_at', sa.DateTime(), nullable=True),
     sa.Column('suspended_until', sa.DateTime(), nullable=True),
     sa.Column('suspension_reason', sa.Text(), nullable=True),
+    sa.Column('session_token', sa.String(length=32), nullable=False),
     sa.Column('approved_post_count', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['authority_id'], ['local_authorities.id'], name=op.f('fk_users_authority_id_local_authorities')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
@@ -173,6 +186,7 @@ def upgrade():
     with op.batch_alter_table('posts', schema=None) as batch_op:
         batch_op.create_index('ix_posts_author', ['author_id', 'created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_posts_parent_id'), ['parent_id'], unique=False)
+        batch_op.create_index('ix_posts_pending', ['thread_id', 'created_at'], unique=False, sqlite_where=sa.text("status = 'pending'"), postgresql_where=sa.text("status = 'pending'"))
         batch_op.create_index('ix_posts_thread_path', ['thread_id', 'path'], unique=False)
 
     op.create_table('flags',
@@ -202,10 +216,12 @@ def upgrade():
     sa.Column('thread_id', sa.Integer(), nullable=True),
     sa.Column('post_id', sa.Integer(), nullable=True),
     sa.Column('target_user_id', sa.Integer(), nullable=True),
+    sa.Column('from_board_id', sa.Integer(), nullable=True),
     sa.Column('reason', sa.Text(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_moderation_log_actor_id_users')),
     sa.ForeignKeyConstraint(['board_id'], ['boards.id'], name=op.f('fk_moderation_log_board_id_boards')),
+    sa.ForeignKeyConstraint(['from_board_id'], ['boards.id'], name=op.f('fk_moderation_log_from_board_id_boards')),
     sa.ForeignKeyConstraint(['post_id'], ['posts.id'], name=op.f('fk_moderation_log_post_id_posts')),
     sa.ForeignKeyConstraint(['target_user_id'], ['users.id'], name=op.f('fk_moderation_log_target_user_id_users')),
     sa.ForeignKeyConstraint(['thread_id'], ['threads.id'], name=op.f('fk_moderation_log_thread_id_threads')),
@@ -216,6 +232,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_moderation_log_actor_id'), ['actor_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_moderation_log_board_id'), ['board_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_moderation_log_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_moderation_log_from_board_id'), ['from_board_id'], unique=False)
 
     op.create_table('notifications',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -253,8 +270,21 @@ def upgrade():
 
     # ### end Alembic commands ###
 
+    # Boards and threads point at each other. SQLite created these keys inline above; on a
+    # database that can ALTER, create_table skipped them, so they are added here.
+    if op.get_context().dialect.supports_alter:
+        for table, column, target in CIRCULAR_KEYS:
+            op.create_foreign_key(
+                op.f(f"fk_{table}_{column}_{target}"), table, target, [column], ["id"],
+                ondelete="SET NULL" if column == "last_thread_id" else None,
+            )
+
+
 
 def downgrade():
+    if op.get_context().dialect.supports_alter:
+        for table, column, target in CIRCULAR_KEYS:
+            op.drop_constraint(op.f(f"fk_{table}_{column}_{target}"), table, type_="foreignkey")
     # ### commands auto generated by Alembic - please adjust! ###
     with op.batch_alter_table('post_revisions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_post_revisions_post_id'))
@@ -265,6 +295,7 @@ def downgrade():
 
     op.drop_table('notifications')
     with op.batch_alter_table('moderation_log', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_moderation_log_from_board_id'))
         batch_op.drop_index(batch_op.f('ix_moderation_log_created_at'))
         batch_op.drop_index(batch_op.f('ix_moderation_log_board_id'))
         batch_op.drop_index(batch_op.f('ix_moderation_log_actor_id'))
@@ -277,6 +308,7 @@ def downgrade():
     op.drop_table('flags')
     with op.batch_alter_table('posts', schema=None) as batch_op:
         batch_op.drop_index('ix_posts_thread_path')
+        batch_op.drop_index('ix_posts_pending', sqlite_where=sa.text("status = 'pending'"), postgresql_where=sa.text("status = 'pending'"))
         batch_op.drop_index(batch_op.f('ix_posts_parent_id'))
         batch_op.drop_index('ix_posts_author')
 
@@ -308,5 +340,6 @@ def downgrade():
 
     op.drop_table('boards')
     op.drop_table('task_forces')
+    op.drop_table('site_state')
     op.drop_table('local_authorities')
     # ### end Alembic commands ###
