@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from forum.extensions import db
 from forum.models import Post, PostRevision, Thread
+from forum.threads.actions import publish_thread
 from tests.factories import make_reply, make_thread, submit
 
 
@@ -20,8 +21,6 @@ def test_member_starts_thread_replies_to_a_post_edits_and_sees_it_threaded(
         thread = db.session.scalar(select(Thread))
         thread_id, first_post_id = thread.id, thread.first_post_id
         assert thread.status == "pending"  # new threads wait for approval by default
-        from forum.threads.actions import publish_thread
-
         publish_thread(thread)
         db.session.commit()
 
@@ -91,3 +90,15 @@ def test_thread_slug_redirects_to_canonical_url(app, client, member):
     response = client.get(f"/t/{thread_id}/some-title")
     assert response.status_code == 301
     assert response.headers["Location"].endswith(f"/t/{thread_id}")
+
+
+def test_an_approved_thread_counts_as_active_from_its_approval(app, member):
+    with app.app_context():
+        older = make_thread(member.id, title="older, published at once")
+        waiting = make_thread(member.id, title="written first, approved later", published=False)
+        waiting.created_at = older.created_at.replace(year=older.created_at.year - 1)
+        db.session.commit()
+        publish_thread(waiting)
+        db.session.commit()
+        assert waiting.last_activity_at >= older.last_activity_at
+        assert waiting.board.last_thread_id == waiting.id

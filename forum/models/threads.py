@@ -36,6 +36,7 @@ class Thread(db.Model):
     pinned = db.Column(db.Boolean, nullable=False, default=False)
     locked = db.Column(db.Boolean, nullable=False, default=False)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    published_at = db.Column(db.DateTime)
     last_activity_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     # Published, undeleted replies (the opening post is not a reply).
     reply_count = db.Column(db.Integer, nullable=False, default=0)

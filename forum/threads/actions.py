@@ -53,6 +53,8 @@ def publish_thread(thread):
     """Make a thread visible to its board's readers and count it everywhere."""
     thread.status = "published"
     thread.rejection_reason = None
+    # Readers see an approved thread as new: it sorts and is digested by when it was published.
+    thread.published_at = utcnow()
     _count_approved_post(thread.author)
     refresh_thread(thread)
     refresh_board(thread.board)
@@ -182,7 +184,7 @@ def refresh_thread(thread):
     ).first()
     if last is not None:
         thread.last_post_id = last.id
-        thread.last_activity_at = max(last.created_at, thread.created_at)
+        thread.last_activity_at = max(last.created_at, thread.published_at or thread.created_at)
     events.thread_changed.send(thread)
 
 

@@ -148,6 +148,7 @@ def upgrade():
     sa.Column('pinned', sa.Boolean(), nullable=False),
     sa.Column('locked', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('published_at', sa.DateTime(), nullable=True),
     sa.Column('last_activity_at', sa.DateTime(), nullable=False),
     sa.Column('reply_count', sa.Integer(), nullable=False),
     sa.Column('first_post_id', sa.Integer(), nullable=True),
