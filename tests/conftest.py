@@ -7,6 +7,7 @@ that is already pushed, and with it Flask-Login's cached user.
 
 import os
 import uuid
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -19,21 +20,31 @@ from tests import factories
 PG_URL_VARIABLE = "FORUM_TEST_DATABASE_URL"
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory):
-    """A database for this test session: a fresh PostgreSQL database, or a SQLite file."""
+@contextmanager
+def scratch_database(prefix, sqlite_dir):
+    """A new, empty database (dropped afterwards) on the PostgreSQL server the tests were given,
+    or a SQLite file in sqlite_dir."""
     server_url = os.environ.get(PG_URL_VARIABLE)
     if not server_url:
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'forum.db'}"
+        yield f"sqlite:///{sqlite_dir / f'{prefix}.db'}"
         return
-    name = f"forum_test_{uuid.uuid4().hex[:10]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0"))
-    yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """The database for this test session."""
+    with scratch_database("forum_test", tmp_path_factory.mktemp("db")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,85 @@
+"""The outside tools of the browser suite (Chromium, axe-core, vnu-jar, java) and their checks."""
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+# Debian's Chromium, never a Playwright download (`playwright install` cannot work here).
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 360, "height": 740}
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+FAILING_IMPACTS = {"serious", "critical"}
+
+
+def missing_tools():
+    """What the suite needs and cannot find, each with the command that brings it."""
+    missing = []
+    if not os.access(CHROMIUM, os.X_OK):
+        missing.append(f"{CHROMIUM} (apt-get install chromium)")
+    if not (AXE.exists() and VNU.exists()):
+        missing.append("axe-core and vnu-jar in node_modules (npm ci --ignore-scripts)")
+    if shutil.which("java") is None:
+        missing.append("java (apt-get install default-jre-headless)")
+    return missing
+
+
+def axe_violations(page):
+    """Serious and critical accessibility violations on the page, as short readable lines."""
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        """async (tags) => {
+            const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+            return result.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ')),
+            }));
+        }""",
+        AXE_TAGS,
+    )
+    return [
+        f"{v['impact']} {v['id']}: {v['help']} at {', '.join(v['nodes'])}"
+        for v in violations
+        if v["impact"] in FAILING_IMPACTS
+    ]
+
+
+def html_errors(files):
+    """Nu HTML Checker errors for each file, from one JVM run over all of them."""
+    command = ["java", "-jar", str(VNU), "--errors-only", "--format", "json", "--stdout"]
+    result = subprocess.run(
+        [*command, *map(str, files)], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert result.returncode in (0, 1), f"vnu failed to run: {result.stderr}"
+    errors = {}
+    for message in json.loads(result.stdout)["messages"]:
+        if message["type"] == "info":  # warnings; "non-document-error" (unreadable file) counts
+            continue
+        name = Path(message.get("url", "stdin").removeprefix("file:")).name
+        line = message.get("lastLine", "?")
+        errors.setdefault(name, []).append(
+            f"line {line}: {message['message']} [{message.get('extract', '').strip()}]"
+        )
+    return errors
+
+
+def scrolls_sideways(page):
+    return page.evaluate(
+        "document.documentElement.scrollWidth > document.documentElement.clientWidth"
+    )
+
+
+def screenshot(page, name):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

@@ -1,0 +1,138 @@
+"""The key pages the browser suite audits, and the sample forum they are shown with.
+
+A page whose route has not landed yet (search, the moderation queue …) is skipped by name, so
+that it is audited the day its feature arrives without anyone remembering to add it.
+"""
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+
+from forum.extensions import db
+from forum.models import Flag
+from forum.notifications import notify
+from tests import factories
+
+LANGUAGES = ("ar", "en")
+
+
+@dataclass(frozen=True)
+class KeyPage:
+    name: str
+    path: str  # formatted with the ids of the sample forum
+    viewer: str = "moderator"  # "visitor", "moderator" or "admin"
+    status: int = 200
+
+    def url(self, sample):
+        return self.path.format(**sample.ids)
+
+
+KEY_PAGES = [
+    KeyPage("home", "/"),
+    KeyPage("board", "/b/financial-management"),
+    KeyPage("thread", "/t/{thread}"),
+    KeyPage("new-thread", "/t/new?board=financial-management"),
+    KeyPage("reply", "/t/{thread}/reply?to={reply}"),
+    KeyPage("edit-post", "/p/{reply}/edit"),
+    KeyPage("settings", "/settings"),
+    KeyPage("profile", "/u/{member}"),
+    KeyPage("moderation-queue", "/mod/queue"),
+    KeyPage("flags", "/mod/flags"),
+    KeyPage("post-history", "/p/{reply}/history"),
+    KeyPage("moderation-log", "/mod/log"),
+    KeyPage("notifications", "/notifications"),
+    KeyPage("search", "/search?q={search}"),
+    KeyPage("admin", "/admin/", viewer="admin"),
+    KeyPage("admin-users", "/admin/users", viewer="admin"),
+    KeyPage("admin-boards", "/admin/boards", viewer="admin"),
+    KeyPage("log-in", "/auth/login", viewer="visitor"),
+    KeyPage("register", "/auth/register", viewer="visitor"),
+    KeyPage("not-found", "/b/tf-financial-experts", viewer="visitor", status=404),
+]
+
+
+def has_landed(app, key_page):
+    """Whether the app has a GET route for the page's address."""
+    adapter = app.url_map.bind("localhost")
+    try:
+        adapter.match(re.sub(r"\{\w+\}", "1", urlsplit(key_page.path).path), "GET")
+    except (NotFound, MethodNotAllowed):
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class Sample:
+    ids: dict
+    viewers: dict  # "moderator"/"admin" → Person, in the sample's language
+
+
+_TEXT = {
+    "ar": {
+        "title": "كيف نرفع نسبة الجباية في المجالس القروية؟",
+        "body": (
+            "جربنا في بلديتنا ثلاث خطوات:\n\n"
+            "1. **حملة توعية** قبل الموسم\n"
+            "2. خصم للدفع المبكر\n"
+            "3. تقسيط للأسر المحتاجة\n\n"
+            "> النتيجة: ارتفعت الجباية ١٨٪ خلال سنة.\n\n"
+            "التفاصيل في [دليل الاتحاد](https://example.org/guide)."
+        ),
+        "reply": "تجربة مفيدة. هل كان الخصم ثابتًا أم نسبة مئوية؟",
+        "nested": "نسبة مئوية: ٥٪ لمن يدفع قبل نهاية الربع الأول.",
+        "pending": "مقترح لتوحيد نماذج الموازنة",
+        "search": "الجباية",
+    },
+    "en": {
+        "title": "How do we raise revenue collection in village councils?",
+        "body": (
+            "We tried three steps in our municipality:\n\n"
+            "1. **An awareness campaign** before the season\n"
+            "2. A discount for early payment\n"
+            "3. Instalments for families in need\n\n"
+            "> Result: collection rose 18% within a year.\n\n"
+            "Details in the [federation's guide](https://example.org/guide)."
+        ),
+        "reply": "Useful experience. Was the discount fixed or a percentage?",
+        "nested": "A percentage: 5% for those who pay before the end of the first quarter.",
+        "pending": "A proposal to standardise budget templates",
+        "search": "collection",
+    },
+}
+
+
+# What tends to push a page sideways on a phone: a long unbroken word and a code block.
+_WIDE = (
+    "https://example.org/municipal-budgets/2026/templates/village-councils/annex-3.xlsx\n\n"
+    "    SELECT authority, SUM(collected) / SUM(billed) AS rate FROM property_tax GROUP BY 1;"
+)
+
+
+def build(app, language, authority_id):
+    """A small forum in one language: a threaded discussion, a pending thread, a flag and a
+    notification."""
+    text = _TEXT[language]
+    common = {"language": language, "authority_id": authority_id}
+    with app.app_context():
+        moderator = factories.make_person(
+            role="moderator", moderates=["financial-management", "tf-financial-experts"], **common
+        )
+        admin = factories.make_person(role="admin", **common)
+        member = factories.make_person(**common)
+        flagger = factories.make_person(**common)
+        thread = factories.make_thread(member.id, title=text["title"], body=text["body"])
+        reply = factories.make_reply(flagger.id, thread, body=text["reply"],
+                                     parent=thread.first_post)  # fmt: skip
+        parent = factories.make_reply(member.id, thread, body=text["nested"], parent=reply)
+        for author in (flagger, member, flagger):  # deeper than MAX_REPLY_DEPTH, on a phone too
+            parent = factories.make_reply(author.id, thread, body=_WIDE, parent=parent)
+        factories.make_thread(member.id, title=text["pending"], body=text["body"],
+                              published=False)  # fmt: skip
+        db.session.add(Flag(post_id=reply.id, user_id=member.id, reason="off_topic"))
+        notify(moderator.id, "thread_approved", thread=thread)
+        db.session.commit()
+        ids = {"thread": thread.id, "reply": reply.id, "member": member.id,
+               "search": text["search"]}  # fmt: skip
+    return Sample(ids=ids, viewers={"moderator": moderator, "admin": admin})
