@@ -32,11 +32,14 @@ def upgrade():
     sa.Column('governorate', sa.String(length=30), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_local_authorities'))
     )
-    op.create_table('site_state',
+    site_state = op.create_table('site_state',
     sa.Column('id', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('version', sa.BigInteger(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_site_state'))
     )
+    # The one row page caches are keyed by (forum.cache); created here so that two first
+    # writes at once cannot race to insert it.
+    op.bulk_insert(site_state, [{"id": 1, "version": 1}])
     op.create_table('task_forces',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('slug', sa.String(length=80), nullable=False),

@@ -1,0 +1,11 @@
+-- wrk hook: after the normal report, one JSON line with the figures bench/run.py reads.
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    '{"requests":%d,"duration_us":%d,"bytes":%d,"errors":{"connect":%d,"read":%d,' ..
+    '"write":%d,"status":%d,"timeout":%d},"latency_us":{"mean":%.1f,"p50":%d,"p90":%d,' ..
+    '"p99":%d,"max":%d}}\n',
+    summary.requests, summary.duration, summary.bytes, e.connect, e.read, e.write, e.status,
+    e.timeout, latency.mean, latency:percentile(50), latency:percentile(90),
+    latency:percentile(99), latency.max))
+end
