@@ -31,13 +31,16 @@ def create_app(test_config=None):
 
 
 def _init_extensions(app):
+    from flask_babel import gettext
+
     from forum import models  # noqa: F401  (the tables must be known before migrations run)
     from forum.extensions import babel, csrf, db, login_manager, migrate
     from forum.i18n import mark, select_locale
-    from flask_babel import gettext
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True)
+    migrate.init_app(
+        app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True
+    )
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)

@@ -55,8 +55,10 @@ def _compute_access(user):
     task_forces, moderated = _memberships(user)
     readable, postable, all_moderated = set(), set(), set()
     for board in boards:
-        moderates = is_admin or (user.role in MODERATOR_ROLES and user.moderates_all_boards) or (
-            board.id in moderated
+        moderates = (
+            is_admin
+            or (user.role in MODERATOR_ROLES and user.moderates_all_boards)
+            or (board.id in moderated)
         )
         if board.access == "restricted":
             reads = moderates or board.task_force_id in task_forces

@@ -24,16 +24,26 @@ class Person:
     name: str
 
 
-def make_authority(name_ar="بلدية الاختبار", name_en="Test Municipality", governorate="nablus",
-                   kind="municipality"):
+def make_authority(
+    name_ar="بلدية الاختبار", name_en="Test Municipality", governorate="nablus", kind="municipality"
+):
     authority = LocalAuthority(name_ar=name_ar, name_en=name_en, kind=kind, governorate=governorate)
     db.session.add(authority)
     db.session.commit()
     return authority
 
 
-def make_user(*, role="member", email=None, name=None, authority_id=None, moderates=(),
-              task_force=None, suspended=False, language="ar"):
+def make_user(
+    *,
+    role="member",
+    email=None,
+    name=None,
+    authority_id=None,
+    moderates=(),
+    task_force=None,
+    suspended=False,
+    language="ar",
+):
     """A committed user; `moderates` lists board slugs, `task_force` a task-force slug."""
     number = next(_sequence)
     user = register_user(
@@ -62,8 +72,15 @@ def board_by_slug(slug):
     return db.session.scalar(select(Board).where(Board.slug == slug))
 
 
-def make_thread(author_id, board_slug="financial-management", *, title="سؤال عن الموازنة",
-                body="ما هي أفضل طريقة؟", kind="question", published=True):
+def make_thread(
+    author_id,
+    board_slug="financial-management",
+    *,
+    title="سؤال عن الموازنة",
+    body="ما هي أفضل طريقة؟",
+    kind="question",
+    published=True,
+):
     """A committed thread; published unless asked otherwise, whatever the board's rules."""
     author = db.session.get(User, author_id)
     thread = actions.start_thread(author, board_by_slug(board_slug), title=title, kind=kind,

@@ -20,7 +20,13 @@ ROLES = (
 # Who may read the financial experts' restricted board.
 INSIDERS = ("task_force_member", "moderator", "admin")
 ADMIN_ONLY = {role: 200 if role == "admin" else 404 for role in ROLES}
-MOD_AREA = {"visitor": 302, "suspended": 302, "moderator": 200, "other_moderator": 200, "admin": 200}
+MOD_AREA = {
+    "visitor": 302,
+    "suspended": 302,
+    "moderator": 200,
+    "other_moderator": 200,
+    "admin": 200,
+}
 SIGNED_IN = tuple(role for role in ROLES if role not in ("visitor", "suspended"))
 
 
@@ -36,7 +42,9 @@ def for_roles(roles, status, otherwise):
 def scenario(app, moderator, task_force_member, authority):
     """Public, restricted and pending content by an author who is none of the roles."""
     with app.app_context():
-        task_force = db.session.scalar(select(TaskForce).where(TaskForce.slug == "financial-experts"))
+        task_force = db.session.scalar(
+            select(TaskForce).where(TaskForce.slug == "financial-experts")
+        )
         author = make_person()
         public = make_thread(author.id, title="موضوع عام")
         reply = make_reply(author.id, public, body="رد عام")

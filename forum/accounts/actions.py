@@ -15,8 +15,9 @@ def find_user_by_email(email):
     return db.session.scalar(select(User).where(User.email == User.normalize_email(email)))
 
 
-def register_user(email, display_name, password, *, authority=None, job_title="", role="member",
-                  language="ar"):
+def register_user(
+    email, display_name, password, *, authority=None, job_title="", role="member", language="ar"
+):
     """Create an account; a taken email (in any letter case) is refused."""
     if role not in ROLES:
         raise AccountError(_("Unknown role."))

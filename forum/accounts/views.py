@@ -5,15 +5,15 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
-from wtforms import SelectChoice
 from sqlalchemy.orm import joinedload
+from wtforms import SelectChoice
 
 from forum import permissions
 from forum.accounts import actions
 from forum.accounts.forms import LoginForm, PasswordForm, RegisterForm, SettingsForm
 from forum.extensions import db
-from forum.models import LocalAuthority, Post, Thread, User
 from forum.i18n import current_language
+from forum.models import LocalAuthority, Post, Thread, User
 from forum.site.safety import safe_next_url
 
 bp = Blueprint("accounts", __name__)
@@ -75,8 +75,10 @@ def login():
 
 def _suspension_message(user):
     if user.suspended_until:
-        message = _("Your account is suspended until %(date)s.",
-                    date=format_datetime(user.suspended_until, "medium"))
+        message = _(
+            "Your account is suspended until %(date)s.",
+            date=format_datetime(user.suspended_until, "medium"),
+        )
     else:
         message = _("Your account is suspended.")
     if user.suspension_reason:
@@ -139,5 +141,7 @@ def change_password():
 
 def _settings_page(settings_form, password_form):
     status = 422 if settings_form.errors or password_form.errors else 200
-    page = render_template("accounts/settings.html", form=settings_form, password_form=password_form)
+    page = render_template(
+        "accounts/settings.html", form=settings_form, password_form=password_form
+    )
     return page, status

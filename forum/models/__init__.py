@@ -1,10 +1,10 @@
 """The forum's tables, one module per concept; import from here."""
 
-from forum.models.accounts import GOVERNORATES, AUTHORITY_KINDS, ROLES, LocalAuthority, User
+from forum.models.accounts import AUTHORITY_KINDS, GOVERNORATES, ROLES, LocalAuthority, User
 from forum.models.boards import BOARD_ACCESS, Board, BoardModerator, TaskForce, TaskForceMember
-from forum.models.threads import THREAD_KINDS, Post, PostRevision, Thread
 from forum.models.moderation import FLAG_REASONS, AdminLog, Flag, ModerationLog, Notification
 from forum.models.site import SiteState
+from forum.models.threads import THREAD_KINDS, Post, PostRevision, Thread
 
 __all__ = [
     "AUTHORITY_KINDS",

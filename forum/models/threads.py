@@ -66,7 +66,9 @@ class Post(db.Model):
         db.Index("ix_posts_author", "author_id", "created_at"),
         # The moderation queue and its header count: only the few pending rows are indexed.
         db.Index(
-            "ix_posts_pending", "thread_id", "created_at",
+            "ix_posts_pending",
+            "thread_id",
+            "created_at",
             sqlite_where=db.text("status = 'pending'"),
             postgresql_where=db.text("status = 'pending'"),
         ),  # fmt: skip

@@ -23,9 +23,7 @@ def _readable_thread(thread_id):
 
 
 def _readable_post(post_id):
-    post = db.session.get(
-        Post, post_id, options=[joinedload(Post.thread).joinedload(Thread.board)]
-    )
+    post = db.session.get(Post, post_id, options=[joinedload(Post.thread).joinedload(Thread.board)])
     permissions.require(post is not None and permissions.can_read_thread(post.thread))
     return post
 
