@@ -12,7 +12,9 @@ ALLOWED_TAGS = {
     "p", "br", "hr", "strong", "em", "del", "code", "pre", "blockquote",
     "ul", "ol", "li", "h3", "h4", "h5", "h6", "a", "table", "thead", "tbody", "tr", "th", "td",
 }  # fmt: skip
-BLOCKS_WITH_DIRECTION = {"p", "li", "blockquote", "h3", "h4", "h5", "h6", "td", "th"}
+# Blocks that hold text directly. A container such as blockquote is left out: with dir="auto"
+# it would skip its children's text (they carry their own dir) and fall back to ltr.
+BLOCKS_WITH_DIRECTION = {"p", "li", "h3", "h4", "h5", "h6", "td", "th"}
 ALLOWED_PROTOCOLS = {"http", "https", "mailto"}
 HEADING_SHIFT = {"h1": "h3", "h2": "h4", "h3": "h5", "h4": "h6", "h5": "h6"}
 

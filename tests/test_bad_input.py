@@ -129,3 +129,9 @@ def test_links_get_nofollow_ugc_noopener_and_blocks_get_auto_direction():
     assert 'rel="nofollow ugc noopener"' in html
     assert '<p dir="auto">' in html
     assert '<li dir="auto">' in html
+
+
+def test_a_quote_keeps_the_page_direction_and_its_paragraphs_their_own():
+    html = markup.render("> اقتباس عربي")
+    assert html.startswith("<blockquote>")
+    assert '<p dir="auto">اقتباس عربي</p>' in html
