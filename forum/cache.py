@@ -36,7 +36,6 @@ CACHEABLE_ENDPOINTS = frozenset(
     {"boards.home", "boards.show_board", "threads.show_thread", "accounts.profile"}
 )
 STATIC_MAX_AGE = 365 * 24 * 3600
-DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 _WRITE_VERBS = ("insert", "update", "delete")
 
 
@@ -79,7 +78,7 @@ class PageCache:
 def init_app(app):
     """Page caching per worker (PAGE_CACHE_BYTES, 0 turns it off) and static file headers."""
     app.after_request(_static_cache_headers)
-    max_bytes = app.config.get("PAGE_CACHE_BYTES", DEFAULT_MAX_BYTES)
+    max_bytes = app.config["PAGE_CACHE_BYTES"]
     if max_bytes <= 0:
         return
     app.extensions["page_cache"] = PageCache(max_bytes)

@@ -21,6 +21,9 @@ class Defaults:
 
     PASSWORD_HASH_METHOD = "scrypt"
 
+    # Rendered pages kept per worker, exactly invalidated on every write (forum.cache).
+    PAGE_CACHE_BYTES = 64 * 1024 * 1024
+
     THREADS_PER_PAGE = 20
     POSTS_PER_PAGE = 20
     MAX_REPLY_DEPTH = 4  # deeper replies render flat with an "in reply to" link
