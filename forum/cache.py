@@ -97,14 +97,15 @@ _BUMP_VERSION = (
 )
 
 
-def content_version():
+def content_version(*, in_session=True):
     """The current content version, or None before the first write created the row.
 
-    Read outside the session's transaction, on an autocommit connection: one round trip to
-    the database instead of BEGIN, SELECT and ROLLBACK, which is most of what a cached page
-    costs on PostgreSQL. Reading it first is what matters: whatever the page then renders is
-    at least as new as this version.
+    Outside the session (in_session=False) it is read on an autocommit connection: one round
+    trip instead of BEGIN, SELECT and ROLLBACK, which is most of what a visitor's cached page
+    costs on PostgreSQL.
     """
+    if in_session:
+        return db.session.connection().execute(_READ_VERSION).scalar()
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         return connection.execute(_READ_VERSION).scalar()
 
@@ -157,10 +158,6 @@ def _cache_key():
     only: the key holds their id and their session's CSRF secret, so the tokens rendered in
     it are theirs, and logging out and in again starts afresh.
     """
-    if request.method != "GET" or request.endpoint not in CACHEABLE_ENDPOINTS:
-        return None
-    if "_flashes" in session:
-        return None
     place = (request.host, request.full_path, current_language())
     if not current_user.is_authenticated:
         return ("visitor", *place)
@@ -171,12 +168,18 @@ def _cache_key():
 
 
 def _serve_cached_page():
+    if request.method != "GET" or request.endpoint not in CACHEABLE_ENDPOINTS:
+        return None
+    if "_flashes" in session:
+        return None
+    # Read the version before anything else, the reader's own account included, so that all
+    # the page renders below is at least this new. A member's request then goes on in the same
+    # transaction (one connection, not two); a visitor's may need nothing more.
+    version = content_version(in_session="_user_id" in session)
+    if version is None:
+        return None
     key = _cache_key()
     if key is None:
-        return None
-    # Read the version before anything else, so the page rendered below is at least this new.
-    version = content_version()
-    if version is None:
         return None
     g.content_version = version  # forum.permissions keeps the board table under it
     page = current_app.extensions["page_cache"].get(version, key)
