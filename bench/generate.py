@@ -13,6 +13,7 @@ import argparse
 import json
 import os
 import random
+import secrets
 import sys
 import time
 from dataclasses import dataclass, field
@@ -43,7 +44,8 @@ from forum.models.threads import PATH_SEGMENT
 RESULTS = Path(__file__).parent / "results"
 BENCH_BOARD = "financial-management"
 BENCH_EMAIL = "bench@tabadul.test"
-BENCH_PASSWORD = "bench-password-123"
+# A fresh password per generated forum; bench.run reads it back from the manifest.
+BENCH_PASSWORD = secrets.token_urlsafe(12)
 BENCH_TASK_FORCE = "financial-experts"
 MAX_DEPTH = 8
 BATCH_POSTS = 20_000
