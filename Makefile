@@ -12,8 +12,7 @@ COMPILED := $(CATALOGS:.po=.mo)
 
 run: $(VENV)/.runtime $(COMPILED)
 	@$(FLASK) forum init
-	@if [ ! -f instance/demo-accounts.txt ]; then $(FLASK) forum demo --accounts-file instance/demo-accounts.txt; \
-	 else cat instance/demo-accounts.txt; fi
+	@$(FLASK) forum demo --accounts-file instance/demo-accounts.txt
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: $(VENV)/.dev $(COMPILED)

@@ -36,7 +36,7 @@ def init_command():
 
 @forum_cli.command("demo")
 @click.option("--accounts-file", type=click.Path(path_type=Path),
-              help="Also write the demo accounts to this file.")  # fmt: skip
+              help="Write the demo accounts to this file (shown again on later runs).")  # fmt: skip
 def demo_command(accounts_file):
     """Add demo authorities, accounts (one per role) and threads to an empty forum."""
     seed.load_seed()
@@ -44,6 +44,9 @@ def demo_command(accounts_file):
     db.session.commit()
     if not credentials:
         click.echo("The forum already has accounts; no demo content was added.")
+        if accounts_file and accounts_file.exists():
+            click.echo(f"The demo accounts made earlier ({accounts_file}):")
+            click.echo(accounts_file.read_text(), nl=False)
         return
     lines = [f"{role:<10} {email:<28} {password}" for role, email, password in credentials]
     text = "Demo accounts (role, email, password):\n" + "\n".join(lines) + "\n"

@@ -54,5 +54,6 @@ def test_demo_adds_one_account_per_role_and_published_threads_once(app, runner, 
     assert roles == {"admin", "moderator", "member"}
     assert threads == counted > 0
 
-    again = runner.invoke(args=["forum", "demo"])
+    again = runner.invoke(args=["forum", "demo", "--accounts-file", str(accounts_file)])
     assert "no demo content was added" in again.output
+    assert accounts_file.read_text() in again.output
