@@ -50,7 +50,7 @@ forum/translations/%/LC_MESSAGES/messages.mo: forum/translations/%/LC_MESSAGES/m
 	$(PYBABEL) compile -l $* -i $< -o $@
 
 extract-messages: $(VENV)/.dev
-	$(PYBABEL) extract -F babel.cfg -k _l -k lazy_gettext -k mark -o forum/translations/messages.pot --no-location --sort-output .
+	$(PYBABEL) extract --project Tabadul --version 0.1 -F babel.cfg -k _l -k lazy_gettext -k mark -o forum/translations/messages.pot --no-location --sort-output .
 	$(PYBABEL) update -i forum/translations/messages.pot -d forum/translations --no-fuzzy-matching --ignore-obsolete
 
 $(VENV)/.runtime: requirements.txt
