@@ -118,10 +118,15 @@ def list_task_forces():
             )
         ).all()
     )
+    boards_of = {}
+    for task_force_id, slug in db.session.execute(
+        select(Board.task_force_id, Board.slug)
+        .where(Board.task_force_id.is_not(None))
+        .order_by(Board.position)
+    ):
+        boards_of.setdefault(task_force_id, []).append(slug)
     for task_force in db.session.scalars(select(TaskForce).order_by(TaskForce.slug)):
-        boards = db.session.scalars(
-            select(Board.slug).where(Board.task_force_id == task_force.id).order_by(Board.position)
-        ).all()
+        boards = boards_of.get(task_force.id, [])
         count = members.get(task_force.id, 0)
         authorities = actions.authorities_represented(task_force)
         click.echo(

@@ -4,6 +4,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from forum import permissions
 from forum.extensions import db
@@ -31,36 +32,35 @@ POST_TOOLS = {
 @bp.post("/t/<int:thread_id>/<any(lock, unlock, pin, unpin, delete, restore):verb>")
 def act_on_thread(thread_id, verb):
     thread = moderated_thread(thread_id)
-    form = ReasonForm()
-    if not form.validate_on_submit():
-        abort(400)
-    action, message = THREAD_TOOLS[verb]
-    action(current_user, thread, reason=form.reason.data or "")
-    db.session.commit()
-    flash(str(message), "success")
-    return redirect(
-        safe_next_url(form.next.data) or url_for("threads.show_thread", thread_id=thread.id)
-    )
+    back = url_for("threads.show_thread", thread_id=thread.id)
+    return _act(THREAD_TOOLS[verb], thread, back)
 
 
 @bp.post("/p/<int:post_id>/<any(restore, unhide):verb>")
 def act_on_post(post_id, verb):
     post = moderated_post(post_id)
+    return _act(POST_TOOLS[verb], post, url_for("threads.show_post", post_id=post.id))
+
+
+def _act(tool, target, back):
+    """Run one moderator tool with the optional reason from its button's form."""
     form = ReasonForm()
     if not form.validate_on_submit():
         abort(400)
-    action, message = POST_TOOLS[verb]
-    action(current_user, post, reason=form.reason.data or "")
+    action, message = tool
+    action(current_user, target, reason=form.reason.data or "")
     db.session.commit()
     flash(str(message), "success")
-    return redirect(safe_next_url(form.next.data) or url_for("threads.show_post", post_id=post.id))
+    return redirect(safe_next_url(form.next.data) or back)
 
 
 @bp.route("/t/<int:thread_id>/move", methods=["GET", "POST"])
 def move_thread(thread_id):
     thread = moderated_thread(thread_id)
     form = MoveForm()
-    form.board.choices = [(b.id, b.name) for b in moderated_boards() if b.id != thread.board_id]
+    form.board.choices = [
+        SelectChoice(b.id, b.name) for b in moderated_boards() if b.id != thread.board_id
+    ]
     if form.validate_on_submit():
         board = db.session.get(Board, form.board.data)
         permissions.require(permissions.can_move_thread_to(thread, board), hide=False)
