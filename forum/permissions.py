@@ -11,7 +11,15 @@ from flask_login import current_user
 from sqlalchemy import false, literal, or_, select, true
 
 from forum.extensions import db
-from forum.models import Board, BoardModerator, ModerationLog, Post, TaskForceMember, Thread
+from forum.models import (
+    Board,
+    BoardModerator,
+    ModerationLog,
+    Post,
+    Status,
+    TaskForceMember,
+    Thread,
+)
 
 MODERATOR_ROLES = ("moderator", "admin")
 
@@ -153,16 +161,19 @@ def can_start_thread(board, user=None):
 def can_read_thread(thread, user=None):
     if thread is None or not can_read_board(thread.board, user):
         return False
-    if thread.status == "published":
+    if thread.status == Status.PUBLISHED:
         return True
     if can_moderate_board(thread.board, user):
         return True
     # Authors see their own pending or rejected thread, marked as such; never a deleted one.
-    return thread.status in ("pending", "rejected") and thread.author_id == access_for(user).user_id
+    return (
+        thread.status in (Status.PENDING, Status.REJECTED)
+        and thread.author_id == access_for(user).user_id
+    )
 
 
 def can_reply(thread, user=None):
-    if not can_read_thread(thread, user) or thread.status != "published":
+    if not can_read_thread(thread, user) or thread.status != Status.PUBLISHED:
         return False
     if can_moderate_board(thread.board, user):
         return True
@@ -179,7 +190,7 @@ def can_read_post(post, user=None):
         return False
     if post.author_id == access_for(user).user_id:
         return True
-    return post.status == "published" and post.hidden_at is None
+    return post.status == Status.PUBLISHED and post.hidden_at is None
 
 
 def can_edit_post(post, user=None):
@@ -252,14 +263,14 @@ def visible_threads(user=None):
     readable = access_for(user).readable
     if not readable:
         return false()
-    return (Thread.board_id.in_(readable)) & (Thread.status == "published")
+    return (Thread.board_id.in_(readable)) & (Thread.status == Status.PUBLISHED)
 
 
 def visible_posts(user=None):
     """Posts that appear in lists (profiles, latest, search): published and shown to all."""
     return (
         visible_threads(user)
-        & (Post.status == "published")
+        & (Post.status == Status.PUBLISHED)
         & Post.deleted_at.is_(None)
         & Post.hidden_at.is_(None)
     )
@@ -289,8 +300,8 @@ def visible_posts_in_thread(thread, user=None):
         return Post.thread_id == thread.id
     own = Post.author_id == access_for(user).user_id
     return (Post.thread_id == thread.id) & or_(
-        (Post.status == "published") & Post.hidden_at.is_(None),
-        own & (Post.status != "rejected"),
+        (Post.status == Status.PUBLISHED) & Post.hidden_at.is_(None),
+        own & (Post.status != Status.REJECTED),
     )
 
 

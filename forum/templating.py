@@ -8,6 +8,7 @@ from flask import current_app, url_for
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 
 from forum.i18n import current_language, pick, text_direction
+from forum.models import Status
 from forum.permissions import TemplatePolicy
 
 
@@ -17,6 +18,7 @@ def register(app):
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(
         can=TemplatePolicy,
+        Status=Status,
         pick=pick,
         current_language=current_language,
         text_direction=text_direction,

@@ -6,7 +6,7 @@ from sqlalchemy.orm import joinedload
 
 from forum import permissions
 from forum.extensions import db
-from forum.models import THREAD_KINDS, Board, Thread, User
+from forum.models import THREAD_KINDS, Board, Status, Thread, User
 from forum.pagination import Page
 
 bp = Blueprint("boards", __name__)
@@ -34,7 +34,7 @@ def show_board(slug):
     kind = request.args.get("kind")
     if kind not in THREAD_KINDS:
         kind = None
-    listed = (Thread.board_id == board.id) & (Thread.status == "published")
+    listed = (Thread.board_id == board.id) & (Thread.status == Status.PUBLISHED)
     if kind:
         listed &= Thread.kind == kind
         total = db.session.scalar(select(func.count()).select_from(Thread).where(listed))

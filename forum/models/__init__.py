@@ -4,7 +4,7 @@ from forum.models.accounts import AUTHORITY_KINDS, GOVERNORATES, ROLES, LocalAut
 from forum.models.boards import BOARD_ACCESS, Board, BoardModerator, TaskForce, TaskForceMember
 from forum.models.moderation import FLAG_REASONS, AdminLog, Flag, ModerationLog, Notification
 from forum.models.site import SiteState
-from forum.models.threads import THREAD_KINDS, Post, PostRevision, Thread
+from forum.models.threads import THREAD_KINDS, Post, PostRevision, Status, Thread
 
 __all__ = [
     "AUTHORITY_KINDS",
@@ -23,6 +23,7 @@ __all__ = [
     "Post",
     "PostRevision",
     "SiteState",
+    "Status",
     "TaskForce",
     "TaskForceMember",
     "Thread",

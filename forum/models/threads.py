@@ -1,5 +1,7 @@
 """Threads and their posts, threaded by a materialised path."""
 
+from enum import StrEnum
+
 from flask_babel import lazy_gettext as _l
 
 from forum.clock import utcnow
@@ -11,7 +13,19 @@ THREAD_KINDS = {
     "success_story": _l("Success story"),
     "discussion": _l("Discussion"),
 }
-STATUSES = ("pending", "published", "rejected")
+
+
+class Status(StrEnum):
+    """Where a thread or post stands; the members are the very strings the database stores."""
+
+    PENDING = "pending"  # waits in the moderation queue
+    PUBLISHED = "published"
+    REJECTED = "rejected"  # refused by a moderator; its author still sees it, marked
+    # Threads only: a deleted thread leaves every list. A deleted post keeps its status and
+    # gets deleted_at instead, so that it stays in its thread as a placeholder.
+    DELETED = "deleted"
+
+
 # Width of one id in Post.path: sorting the zero-padded ids gives depth-first order.
 PATH_SEGMENT = 10
 
@@ -31,8 +45,8 @@ class Thread(db.Model):
     author_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
     title = db.Column(db.String(200), nullable=False)
     kind = db.Column(db.String(20), nullable=False, default="discussion")
-    # A soft-deleted thread gets status "deleted" so that every listing index skips it.
-    status = db.Column(db.String(20), nullable=False, default="pending")
+    # A soft-deleted thread gets Status.DELETED so that every listing index skips it.
+    status = db.Column(db.String(20), nullable=False, default=Status.PENDING)
     pinned = db.Column(db.Boolean, nullable=False, default=False)
     locked = db.Column(db.Boolean, nullable=False, default=False)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
@@ -56,7 +70,7 @@ class Thread(db.Model):
 
     @property
     def is_published(self):
-        return self.status == "published"
+        return self.status == Status.PUBLISHED
 
 
 class Post(db.Model):
@@ -69,8 +83,8 @@ class Post(db.Model):
             "ix_posts_pending",
             "thread_id",
             "created_at",
-            sqlite_where=db.text("status = 'pending'"),
-            postgresql_where=db.text("status = 'pending'"),
+            sqlite_where=db.text(f"status = '{Status.PENDING}'"),
+            postgresql_where=db.text(f"status = '{Status.PENDING}'"),
         ),  # fmt: skip
     )
 
@@ -82,7 +96,7 @@ class Post(db.Model):
     depth = db.Column(db.Integer, nullable=False, default=0)
     body_source = db.Column(db.Text, nullable=False)
     body_html = db.Column(db.Text, nullable=False)
-    status = db.Column(db.String(20), nullable=False, default="published")
+    status = db.Column(db.String(20), nullable=False, default=Status.PUBLISHED)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     edited_at = db.Column(db.DateTime)
     deleted_at = db.Column(db.DateTime)
@@ -95,7 +109,9 @@ class Post(db.Model):
 
     @property
     def is_visible_to_all(self):
-        return self.status == "published" and self.deleted_at is None and self.hidden_at is None
+        return (
+            self.status == Status.PUBLISHED and self.deleted_at is None and self.hidden_at is None
+        )
 
 
 class PostRevision(db.Model):

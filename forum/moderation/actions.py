@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from forum import events, notifications
 from forum.clock import utcnow
 from forum.extensions import db
-from forum.models import Flag
+from forum.models import Flag, Status
 from forum.moderation import log
 from forum.threads import actions as threads
 
@@ -36,7 +36,7 @@ def reject_thread(moderator, thread, *, reason):
     """Refuse a pending thread with a reason its author is shown; it stays out of every list."""
     _require_pending(thread.status)
     _require_reason(reason)
-    thread.status = "rejected"
+    thread.status = Status.REJECTED
     thread.rejection_reason = reason
     log.record(moderator, "reject_thread", thread=thread, reason=reason)
     _tell_author(moderator, thread, None, "rejected", reason)
@@ -54,7 +54,7 @@ def approve_post(moderator, post):
 def reject_post(moderator, post, *, reason):
     _require_pending(post.status)
     _require_reason(reason)
-    post.status = "rejected"
+    post.status = Status.REJECTED
     log.record(moderator, "reject_post", post=post, reason=reason)
     _tell_author(moderator, post.thread, post, "rejected", reason)
     return post
@@ -176,7 +176,7 @@ def unhide_post(moderator, post, *, reason=""):
 
 
 def _require_pending(status):
-    if status != "pending":
+    if status != Status.PENDING:
         raise ModerationError(_("This is no longer waiting for approval."))
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from forum import notifications, permissions
 from forum.extensions import db
-from forum.models import Flag, Post, Thread, User
+from forum.models import Flag, Post, Status, Thread, User
 
 QUEUE_LIMIT = 50
 
@@ -31,7 +31,7 @@ class QueueItem:
 
     @property
     def is_pending(self):
-        return (self.thread if self.kind == "thread" else self.post).status == "pending"
+        return (self.thread if self.kind == "thread" else self.post).status == Status.PENDING
 
     @property
     def token(self):
@@ -68,15 +68,17 @@ class HeaderCounts:
 
 
 def pending_threads_where(user=None):
-    return (Thread.status == "pending") & permissions.visible_to_moderator(Thread.board_id, user)
+    return (Thread.status == Status.PENDING) & permissions.visible_to_moderator(
+        Thread.board_id, user
+    )
 
 
 def pending_posts_where(user=None):
     """Pending replies (join Thread): not deleted by their author, in a live thread."""
     return (
-        (Post.status == "pending")
+        (Post.status == Status.PENDING)
         & Post.deleted_at.is_(None)
-        & (Thread.status == "published")
+        & (Thread.status == Status.PUBLISHED)
         & permissions.visible_to_moderator(Thread.board_id, user)
     )
 
@@ -86,7 +88,7 @@ def open_flags_where(user=None):
     return (
         Flag.resolved_at.is_(None)
         & Post.deleted_at.is_(None)
-        & (Thread.status != "deleted")
+        & (Thread.status != Status.DELETED)
         & permissions.visible_to_moderator(Thread.board_id, user)
     )
 

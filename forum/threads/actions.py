@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from forum import events, markup
 from forum.clock import utcnow
 from forum.extensions import db
-from forum.models import Board, Post, PostRevision, Thread
+from forum.models import Board, Post, PostRevision, Status, Thread
 from forum.models.threads import PATH_SEGMENT
 from forum.moderation import log as moderation_log
 from forum.permissions import can_moderate_board
@@ -33,25 +33,25 @@ def needs_approval(author, board, *, reply=False):
 def start_thread(author, board, *, title, kind, body):
     """Create a thread with its opening post, published or pending by the board's rules."""
     now = utcnow()
-    status = "pending" if needs_approval(author, board) else "published"
+    status = Status.PENDING if needs_approval(author, board) else Status.PUBLISHED
     thread = Thread(
         board=board, author=author, title=title.strip(), kind=kind, status=status,
         created_at=now, last_activity_at=now,
     )  # fmt: skip
     db.session.add(thread)
     db.session.flush()
-    post = _add_post(author, thread, None, body, status="published", now=now)
+    post = _add_post(author, thread, None, body, status=Status.PUBLISHED, now=now)
     thread.first_post = post
     thread.last_post = post
     events.thread_started.send(thread)
-    if status == "published":
+    if status == Status.PUBLISHED:
         publish_thread(thread)
     return thread
 
 
 def publish_thread(thread):
     """Make a thread visible to its board's readers and count it everywhere."""
-    thread.status = "published"
+    thread.status = Status.PUBLISHED
     thread.rejection_reason = None
     # Readers see an approved thread as new: it sorts and is digested by when it was published.
     thread.published_at = utcnow()
@@ -63,21 +63,23 @@ def publish_thread(thread):
 
 def reply(author, thread, *, body, parent=None):
     """Add a reply to the thread, or to one post in it when parent is given."""
-    if thread.status != "published":
+    if thread.status != Status.PUBLISHED:
         raise ThreadError(_("This thread does not take replies."))
     if thread.locked and not can_moderate_board(thread.board, author):
         raise ThreadError(_("This thread is locked."))
     if parent is not None and parent.thread_id != thread.id:
         raise ThreadError(_("That post is not in this thread."))
-    status = "pending" if needs_approval(author, thread.board, reply=True) else "published"
+    status = (
+        Status.PENDING if needs_approval(author, thread.board, reply=True) else Status.PUBLISHED
+    )
     post = _add_post(author, thread, parent, body, status=status, now=utcnow())
-    if status == "published":
+    if status == Status.PUBLISHED:
         publish_post(post)
     return post
 
 
 def publish_post(post):
-    post.status = "published"
+    post.status = Status.PUBLISHED
     _count_approved_post(post.author)
     refresh_thread(post.thread)
     refresh_board(post.thread.board)
@@ -132,10 +134,10 @@ def delete_post(actor, post, *, reason=""):
 
 
 def delete_thread(actor, thread, *, reason=""):
-    if thread.status == "deleted":
+    if thread.status == Status.DELETED:
         return
     thread.status_before_delete = thread.status
-    thread.status = "deleted"
+    thread.status = Status.DELETED
     if actor.id != thread.author_id:
         moderation_log.record(actor, "delete_thread", thread=thread, reason=reason)
     refresh_board(thread.board)
@@ -143,9 +145,9 @@ def delete_thread(actor, thread, *, reason=""):
 
 
 def restore_thread(actor, thread, *, reason=""):
-    if thread.status != "deleted":
+    if thread.status != Status.DELETED:
         return
-    thread.status = thread.status_before_delete or "published"
+    thread.status = thread.status_before_delete or Status.PUBLISHED
     thread.status_before_delete = None
     moderation_log.record(actor, "restore_thread", thread=thread, reason=reason)
     refresh_board(thread.board)
@@ -170,7 +172,7 @@ def refresh_thread(thread):
     db.session.flush()
     shown = (
         (Post.thread_id == thread.id)
-        & (Post.status == "published")
+        & (Post.status == Status.PUBLISHED)
         & Post.deleted_at.is_(None)
         & Post.hidden_at.is_(None)
     )
@@ -191,7 +193,7 @@ def refresh_thread(thread):
 def refresh_board(board):
     """Recount a board's published threads and posts and find its latest activity."""
     db.session.flush()
-    published = (Thread.board_id == board.id) & (Thread.status == "published")
+    published = (Thread.board_id == board.id) & (Thread.status == Status.PUBLISHED)
     totals = db.session.execute(
         select(func.count(Thread.id), func.coalesce(func.sum(Thread.reply_count), 0)).where(
             published

@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from forum import markup, permissions
 from forum.extensions import db
-from forum.models import Board, Post, Thread, User
+from forum.models import Board, Post, Status, Thread, User
 from forum.pagination import Page
 from forum.threads import actions
 from forum.threads.forms import ConfirmForm, EditPostForm, PostForm, ThreadForm
@@ -96,7 +96,7 @@ def new_thread():
                 body=form.body.data,
             )  # fmt: skip
             db.session.commit()
-            if thread.status == "pending":
+            if thread.status == Status.PENDING:
                 flash(_("Your thread was sent to the moderators and will appear once approved."),
                       "info")  # fmt: skip
             return redirect(url_for("threads.show_thread", thread_id=thread.id))
@@ -126,7 +126,7 @@ def reply(thread_id):
         else:
             post = actions.reply(current_user, thread, body=form.body.data, parent=parent)
             db.session.commit()
-            if post.status == "pending":
+            if post.status == Status.PENDING:
                 flash(_("Your reply will appear once a moderator approves it."), "info")
             return redirect(url_for("threads.show_post", post_id=post.id))
     status = 422 if form.errors else 200
@@ -177,7 +177,7 @@ def delete_post(post_id):
         actions.delete_post(current_user, post)
         db.session.commit()
         flash(_("The post was deleted."), "success")
-        if thread.status == "deleted":
+        if thread.status == Status.DELETED:
             return redirect(url_for("boards.show_board", slug=thread.board.slug))
         return redirect(url_for("threads.show_thread", thread_id=thread.id))
     return render_template("threads/delete.html", post=post, form=form)
