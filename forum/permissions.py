@@ -190,7 +190,7 @@ def can_read_post(post, user=None):
         return False
     if post.author_id == access_for(user).user_id:
         return True
-    return post.status == Status.PUBLISHED and post.hidden_at is None
+    return post.is_visible_to_all
 
 
 def can_edit_post(post, user=None):
@@ -268,12 +268,7 @@ def visible_threads(user=None):
 
 def visible_posts(user=None):
     """Posts that appear in lists (profiles, latest, search): published and shown to all."""
-    return (
-        visible_threads(user)
-        & (Post.status == Status.PUBLISHED)
-        & Post.deleted_at.is_(None)
-        & Post.hidden_at.is_(None)
-    )
+    return visible_threads(user) & Post.is_visible_to_all
 
 
 def visible_to_moderator(board_column, user=None):

@@ -26,7 +26,6 @@ from forum.admin.forms import (
     TaskForceForm,
     UserAccessForm,
 )
-from forum.clock import utcnow
 from forum.extensions import db
 from forum.models import (
     BOARD_ACCESS,
@@ -111,12 +110,7 @@ def _fields(form, names):
 def dashboard():
     totals = {
         "users": db.session.scalar(select(func.count(User.id))),
-        "suspended": db.session.scalar(
-            select(func.count(User.id)).where(
-                User.suspended_at.is_not(None),
-                or_(User.suspended_until.is_(None), User.suspended_until > utcnow()),
-            )
-        ),
+        "suspended": db.session.scalar(select(func.count(User.id)).where(User.is_suspended)),
         "authorities": db.session.scalar(select(func.count(LocalAuthority.id))),
         "boards": db.session.scalar(select(func.count(Board.id))),
         "task_forces": db.session.scalar(select(func.count(TaskForce.id))),

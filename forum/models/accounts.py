@@ -5,6 +5,8 @@ import secrets
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
+from sqlalchemy import or_
+from sqlalchemy.ext.hybrid import hybrid_property
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from forum.clock import utcnow
@@ -99,11 +101,22 @@ class User(UserMixin, db.Model):
         """Log the user out everywhere: sessions carry the old token and stop matching."""
         self.session_token = secrets.token_hex(8)
 
-    @property
+    @hybrid_property
     def is_suspended(self):
+        """Suspended now: until suspended_until, or for good when it has no end.
+
+        Also a SQL condition (`User.is_suspended`) for counts and lists of accounts.
+        """
         if self.suspended_at is None:
             return False
         return self.suspended_until is None or self.suspended_until > utcnow()
+
+    @is_suspended.inplace.expression
+    @classmethod
+    def _is_suspended_expression(cls):
+        return cls.suspended_at.is_not(None) & or_(
+            cls.suspended_until.is_(None), cls.suspended_until > utcnow()
+        )
 
     @property
     def is_active(self):

@@ -3,6 +3,7 @@
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.ext.hybrid import hybrid_property
 
 from forum.clock import utcnow
 from forum.extensions import db
@@ -107,11 +108,21 @@ class Post(db.Model):
     author = db.relationship("User", foreign_keys=[author_id])
     parent = db.relationship("Post", remote_side=[id], foreign_keys=[parent_id])
 
-    @property
+    @hybrid_property
     def is_visible_to_all(self):
+        """Shown to everyone who may read the thread: published, not deleted, not hidden.
+
+        Also a SQL condition (`Post.is_visible_to_all`), so that lists and counters use the
+        same rule as the page.
+        """
         return (
             self.status == Status.PUBLISHED and self.deleted_at is None and self.hidden_at is None
         )
+
+    @is_visible_to_all.inplace.expression
+    @classmethod
+    def _is_visible_to_all_expression(cls):
+        return (cls.status == Status.PUBLISHED) & cls.deleted_at.is_(None) & cls.hidden_at.is_(None)
 
 
 class PostRevision(db.Model):

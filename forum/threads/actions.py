@@ -170,12 +170,7 @@ def restore_post(actor, post, *, reason=""):
 def refresh_thread(thread):
     """Recount a thread's replies and last post from the rows, so the numbers cannot drift."""
     db.session.flush()
-    shown = (
-        (Post.thread_id == thread.id)
-        & (Post.status == Status.PUBLISHED)
-        & Post.deleted_at.is_(None)
-        & Post.hidden_at.is_(None)
-    )
+    shown = (Post.thread_id == thread.id) & Post.is_visible_to_all
     # The opening post is not a reply, and it may itself be hidden after flags.
     first_id = thread.first_post_id
     replies = shown if first_id is None else shown & (Post.id != first_id)
