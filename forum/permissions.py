@@ -246,6 +246,26 @@ def can_flag_post(post, user=None):
     )
 
 
+def needs_approval(author, board, *, reply=False):
+    """Whether a new thread (or reply) by this author waits in the moderation queue.
+
+    The board decides whether threads and replies wait; its moderators never do, and members
+    with enough approved posts (the board's trust threshold, 0 for never) skip the queue.
+    """
+    if can_moderate_board(board, author):
+        return False
+    if not (board.replies_need_approval if reply else board.threads_need_approval):
+        return False
+    trusted = board.trust_threshold > 0 and author.approved_post_count >= board.trust_threshold
+    return not trusted
+
+
+def can_view_profile(member, user=None):
+    """A member's profile is public while the account is active; a deactivated account's
+    profile answers 404 for every reader (a suspended member's stays visible)."""
+    return member is not None and member.active
+
+
 def can_open_notification(notification, user=None):
     """Notifications are private: someone else's answers 404, as if it did not exist."""
     return notification is not None and notification.user_id == access_for(user).user_id

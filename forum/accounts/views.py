@@ -95,7 +95,7 @@ def logout():
 @bp.get("/u/<int:user_id>")
 def profile(user_id):
     user = db.session.get(User, user_id)
-    permissions.require(user is not None and user.active)
+    permissions.require(permissions.can_view_profile(user))
     recent = db.session.scalars(
         select(Post)
         .join(Thread, Post.thread_id == Thread.id)

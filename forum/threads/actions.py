@@ -13,21 +13,11 @@ from forum.extensions import db
 from forum.models import Board, Post, PostRevision, Status, Thread
 from forum.models.threads import PATH_SEGMENT
 from forum.moderation import log as moderation_log
-from forum.permissions import can_moderate_board
+from forum.permissions import can_moderate_board, needs_approval
 
 
 class ThreadError(ValueError):
     """A rule about threads was broken; the message is shown to the person who tried."""
-
-
-def needs_approval(author, board, *, reply=False):
-    """Whether a new thread (or reply) by this author waits in the moderation queue."""
-    if can_moderate_board(board, author):
-        return False
-    if not (board.replies_need_approval if reply else board.threads_need_approval):
-        return False
-    trusted = board.trust_threshold > 0 and author.approved_post_count >= board.trust_threshold
-    return not trusted
 
 
 def start_thread(author, board, *, title, kind, body):
