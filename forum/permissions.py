@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from flask import abort, current_app, g, has_request_context
 from flask_login import current_user
 from sqlalchemy import false, literal, or_, select, true
+from werkzeug.local import LocalProxy
 
 from forum.extensions import db
 from forum.models import (
@@ -40,8 +41,11 @@ def access_for(user=None):
     if not has_request_context():
         return _compute_access(user)
     # Compare real objects (a proxy `is` never its target), and remember whose Access is
-    # cached: logging in during a request changes the current user.
+    # cached: logging in during a request changes the current user. Views pass the reader to
+    # the queries as `current_user`, a proxy: it must find the cached Access too.
     current = current_user._get_current_object()
+    if isinstance(user, LocalProxy):
+        user = user._get_current_object()
     if user is not None and user is not current:
         return _compute_access(user)
     cached = g.get("access")
