@@ -16,6 +16,7 @@ from forum.models import (
     Board,
     BoardModerator,
     ModerationLog,
+    Notification,
     Post,
     Status,
     TaskForceMember,
@@ -299,6 +300,12 @@ def visible_to_moderator(board_column, user=None):
     """Rows of the boards the user moderates (for the queue, the flags and their counts)."""
     moderated = access_for(user).moderated
     return board_column.in_(moderated) if moderated else false()
+
+
+def visible_notifications(user=None):
+    """The user's own notifications: nobody else's ever appear, not even to admins."""
+    user_id = access_for(user).user_id
+    return Notification.user_id == user_id if user_id is not None else false()
 
 
 def visible_moderation_log(user=None):

@@ -10,9 +10,10 @@ from flask_login import current_user
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import joinedload
 
-from forum import notifications, permissions
+from forum import permissions
 from forum.extensions import db
 from forum.models import Flag, Post, Status, Thread, User
+from forum.notifications.queries import unread_count
 
 QUEUE_LIMIT = 50
 
@@ -190,7 +191,7 @@ def header_counts():
 def _count_for_header():
     if not current_user.is_authenticated:
         return HeaderCounts()
-    columns = [notifications.unread_count(current_user.id)]
+    columns = [unread_count(current_user)]
     moderator = permissions.can_moderate_anything()
     if moderator:
         columns += [
