@@ -61,7 +61,7 @@ def reject_post(moderator, post, *, reason):
 
 
 def approve(moderator, item):
-    """Approve a queue item (see forum.moderation.queue.QueueItem)."""
+    """Approve a queue item (see forum.moderation.queries.QueueItem)."""
     if item.kind == "thread":
         return approve_thread(moderator, item.thread)
     return approve_post(moderator, item.post)

@@ -11,7 +11,8 @@ from forum.extensions import db
 from forum.models import Board
 from forum.moderation import actions
 from forum.moderation.forms import MoveForm, ReasonForm
-from forum.moderation.views import bp, moderated_boards, moderated_post, moderated_thread
+from forum.moderation.queries import moderated_boards
+from forum.moderation.views import bp, moderated_post, moderated_thread
 from forum.site.safety import safe_next_url
 from forum.threads import actions as threads
 
@@ -59,7 +60,9 @@ def move_thread(thread_id):
     thread = moderated_thread(thread_id)
     form = MoveForm()
     form.board.choices = [
-        SelectChoice(b.id, b.name) for b in moderated_boards() if b.id != thread.board_id
+        SelectChoice(b.id, b.name)
+        for b in moderated_boards(current_user)
+        if b.id != thread.board_id
     ]
     if form.validate_on_submit():
         board = db.session.get(Board, form.board.data)

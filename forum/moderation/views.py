@@ -5,17 +5,15 @@ of another board must not learn that a pending or restricted thread exists); con
 read but not moderate answers 403.
 """
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
 
 from forum import permissions
 from forum.extensions import db
-from forum.models import FLAG_REASONS, Board, ModerationLog, Post, Thread, User
-from forum.moderation import actions, queue
+from forum.models import FLAG_REASONS
+from forum.moderation import actions, queries
 from forum.moderation.forms import (
     ApproveEditForm,
     FlagEditForm,
@@ -27,12 +25,20 @@ from forum.moderation.forms import (
 from forum.moderation.log import ACTIONS, reason_label
 from forum.pagination import Page
 from forum.site.safety import safe_next_url
+from forum.threads.queries import get_post, get_thread
 
 bp = Blueprint("moderation", __name__, url_prefix="/mod")
 LOG_PER_PAGE = 50
 
-bp.add_app_template_global(queue.header_counts, "header_counts")
 bp.add_app_template_global(reason_label, "reason_label")
+
+
+@bp.app_template_global()
+def header_counts():
+    """The header's counts for the current user, read once per page."""
+    if "header_counts" not in g:
+        g.header_counts = queries.header_counts(current_user)
+    return g.header_counts
 
 
 @bp.before_request
@@ -50,7 +56,7 @@ def show_queue():
     form = QueueForm()
     if form.validate_on_submit():
         return _decide(form)
-    items = queue.queue_items()
+    items = queries.queue_items(current_user)
     status = 422 if form.errors else 200
     return render_template("moderation/queue.html", items=items, form=form), status
 
@@ -66,7 +72,7 @@ def _decide(form):
     if not tokens:
         flash(_("Tick at least one item first."), "info")
         return redirect(url_for("moderation.show_queue"))
-    items = [_moderated_item(queue.find_item(token)) for token in tokens]
+    items = [_moderated_item(queries.find_item(token)) for token in tokens]
     done = 0
     for item in items:
         try:
@@ -87,7 +93,7 @@ def _decide(form):
 
 @bp.route("/queue/<any(thread, post):kind>/<int:item_id>/reject", methods=["GET", "POST"])
 def reject_item(kind, item_id):
-    item = _moderated_item(queue.find_item(f"{kind}-{item_id}"))
+    item = _moderated_item(queries.find_item(f"{kind}-{item_id}"))
     if not item.is_pending:
         return _already_decided()
     form = RejectForm()
@@ -105,7 +111,7 @@ def reject_item(kind, item_id):
 @bp.route("/queue/<any(thread, post):kind>/<int:item_id>/edit", methods=["GET", "POST"])
 def edit_item(kind, item_id):
     """Correct a pending text, then publish it: the author's words stay in the history."""
-    item = _moderated_item(queue.find_item(f"{kind}-{item_id}"))
+    item = _moderated_item(queries.find_item(f"{kind}-{item_id}"))
     if not item.is_pending:
         return _already_decided()
     form = ApproveEditForm(data={"title": item.thread.title, "body": item.post.body_source})
@@ -142,7 +148,7 @@ def _moderated_item(item):
 
 @bp.get("/flags")
 def show_flags():
-    flagged = queue.flagged_posts()
+    flagged = queries.flagged_posts(current_user)
     return render_template(
         "moderation/flags.html", flagged=flagged, form=ResolveFlagsForm(), flag_reasons=FLAG_REASONS
     )
@@ -183,25 +189,17 @@ def edit_flagged(post_id):
 
 
 def moderated_post(post_id):
-    post = db.session.get(Post, post_id, options=[joinedload(Post.thread).joinedload(Thread.board)])
+    post = get_post(post_id)
     permissions.require(post is not None and permissions.can_read_post(post))
     permissions.require(permissions.can_moderate_post(post), hide=False)
     return post
 
 
 def moderated_thread(thread_id):
-    thread = db.session.get(Thread, thread_id, options=[joinedload(Thread.board)])
+    thread = get_thread(thread_id)
     permissions.require(permissions.can_read_thread(thread))
     permissions.require(permissions.can_moderate_thread(thread), hide=False)
     return thread
-
-
-def moderated_boards():
-    return db.session.scalars(
-        select(Board)
-        .where(permissions.visible_to_moderator(Board.id))
-        .order_by(Board.position, Board.id)
-    ).all()
 
 
 # The log -----------------------------------------------------------------------------------
@@ -210,49 +208,26 @@ def moderated_boards():
 @bp.get("/log")
 def show_log():
     """The moderation log, newest first. Append-only: no route edits or deletes an entry."""
-    visible = permissions.visible_moderation_log()
     form = LogFilterForm(formdata=request.args)
-    form.board.choices = [(0, _("All boards"))] + [(b.id, b.name) for b in moderated_boards()]
-    moderators = db.session.scalars(
-        select(User)
-        .where(User.id.in_(select(ModerationLog.actor_id).where(visible)))
-        .order_by(User.display_name)
-    ).all()
+    boards = queries.moderated_boards(current_user)
+    form.board.choices = [(0, _("All boards"))] + [(b.id, b.name) for b in boards]
+    moderators = queries.log_moderators(current_user)
     form.moderator.choices = [(0, _("All moderators"))] + [
         (u.id, u.display_name) for u in moderators
     ]
-    where = visible
-    if form.board.data:
-        where &= (ModerationLog.board_id == form.board.data) | (
-            ModerationLog.from_board_id == form.board.data
-        )
-    if form.moderator.data:
-        where &= ModerationLog.actor_id == form.moderator.data
-    if form.action.data in ACTIONS:
-        where &= ModerationLog.action == form.action.data
-    total = db.session.scalar(select(func.count()).select_from(ModerationLog).where(where))
+    narrowed = {
+        "board_id": form.board.data or None,
+        "moderator_id": form.moderator.data or None,
+        "action": form.action.data if form.action.data in ACTIONS else None,
+    }
+    total = queries.count_log_entries(current_user, **narrowed)
     page = Page.from_request(total, LOG_PER_PAGE)
-    entries = db.session.scalars(
-        select(ModerationLog)
-        .where(where)
-        .options(*_log_options())
-        .order_by(ModerationLog.created_at.desc(), ModerationLog.id.desc())
-        .limit(page.per_page)
-        .offset(page.offset)
-    ).all()
+    entries = queries.list_log_entries(
+        current_user, **narrowed, limit=page.per_page, offset=page.offset
+    )
     filters = {key: value for key, value in request.args.items() if key != "page" and value}
     return render_template("moderation/log.html", entries=entries, form=form, page=page,
                            filters=filters, actions=ACTIONS)  # fmt: skip
-
-
-def _log_options():
-    return (
-        joinedload(ModerationLog.actor),
-        joinedload(ModerationLog.board),
-        joinedload(ModerationLog.from_board),
-        joinedload(ModerationLog.thread).joinedload(Thread.board),
-        joinedload(ModerationLog.target_user),
-    )
 
 
 from forum.moderation import tools  # noqa: E402, F401  (its routes join this blueprint)
