@@ -5,6 +5,8 @@ commits once. Permission is asked by the caller (forum.permissions); the actions
 the rules about state (a thread is approved once, a member flags a post once).
 """
 
+from enum import StrEnum
+
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -20,6 +22,13 @@ class ModerationError(ValueError):
     """A moderation rule was broken; the message is shown to the person who tried."""
 
 
+class Decision(StrEnum):
+    """What a moderator decided about a pending item (notification kinds and signals say it)."""
+
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
 # The approval queue ------------------------------------------------------------------------
 
 
@@ -28,7 +37,7 @@ def approve_thread(moderator, thread):
     _require_pending(thread.status)
     threads.publish_thread(thread)
     log.record(moderator, "approve_thread", thread=thread)
-    _tell_author(moderator, thread, None, "approved", "")
+    _tell_author(moderator, thread, None, Decision.APPROVED, "")
     return thread
 
 
@@ -39,7 +48,7 @@ def reject_thread(moderator, thread, *, reason):
     thread.status = Status.REJECTED
     thread.rejection_reason = reason
     log.record(moderator, "reject_thread", thread=thread, reason=reason)
-    _tell_author(moderator, thread, None, "rejected", reason)
+    _tell_author(moderator, thread, None, Decision.REJECTED, reason)
     return thread
 
 
@@ -47,7 +56,7 @@ def approve_post(moderator, post):
     _require_pending(post.status)
     threads.publish_post(post)
     log.record(moderator, "approve_post", post=post)
-    _tell_author(moderator, post.thread, post, "approved", "")
+    _tell_author(moderator, post.thread, post, Decision.APPROVED, "")
     return post
 
 
@@ -56,7 +65,7 @@ def reject_post(moderator, post, *, reason):
     _require_reason(reason)
     post.status = Status.REJECTED
     log.record(moderator, "reject_post", post=post, reason=reason)
-    _tell_author(moderator, post.thread, post, "rejected", reason)
+    _tell_author(moderator, post.thread, post, Decision.REJECTED, reason)
     return post
 
 
@@ -71,6 +80,26 @@ def reject(moderator, item, *, reason):
     if item.kind == "thread":
         return reject_thread(moderator, item.thread, reason=reason)
     return reject_post(moderator, item.post, reason=reason)
+
+
+def decide(moderator, items, decision, *, reason=""):
+    """Approve several queue items, or reject them all with one reason, in one go.
+
+    An item that is no longer pending (another moderator was quicker) is skipped and the rest
+    still go through. Returns how many were decided and, for each skipped one, why.
+    """
+    done, skipped = 0, []
+    for item in items:
+        try:
+            if decision == Decision.REJECTED:
+                reject(moderator, item, reason=reason)
+            else:
+                approve(moderator, item)
+        except ModerationError as error:
+            skipped.append(str(error))
+        else:
+            done += 1
+    return done, skipped
 
 
 def edit_and_approve(moderator, item, *, body, title=None):

@@ -14,6 +14,7 @@ from forum import permissions
 from forum.extensions import db
 from forum.models import FLAG_REASONS
 from forum.moderation import actions, queries
+from forum.moderation.actions import Decision
 from forum.moderation.forms import (
     ApproveEditForm,
     FlagEditForm,
@@ -64,27 +65,21 @@ def show_queue():
 def _decide(form):
     """Approve one item, or approve or reject the ticked ones; all in one transaction."""
     if form.approve_one.data:
-        tokens, rejecting = [form.approve_one.data], False
+        tokens, decision = [form.approve_one.data], Decision.APPROVED
     elif form.approve.data or form.reject.data:
-        tokens, rejecting = form.items.data, bool(form.reject.data)
+        tokens = form.items.data
+        decision = Decision.REJECTED if form.reject.data else Decision.APPROVED
     else:
         abort(400)  # no button was pressed: guess nothing
     if not tokens:
         flash(_("Tick at least one item first."), "info")
         return redirect(url_for("moderation.show_queue"))
     items = [_moderated_item(queries.find_item(token)) for token in tokens]
-    done = 0
-    for item in items:
-        try:
-            if rejecting:
-                actions.reject(current_user, item, reason=form.reason_value())
-            else:
-                actions.approve(current_user, item)
-            done += 1
-        except actions.ModerationError as error:
-            flash(str(error), "info")
+    done, skipped = actions.decide(current_user, items, decision, reason=form.reason_value())
+    for message in skipped:
+        flash(message, "info")
     db.session.commit()
-    if rejecting:
+    if decision == Decision.REJECTED:
         flash(ngettext("%(num)d item rejected.", "%(num)d items rejected.", done), "success")
     else:
         flash(ngettext("%(num)d item approved.", "%(num)d items approved.", done), "success")
