@@ -64,12 +64,12 @@ def _register_blueprints(app):
     from forum.accounts.views import bp as accounts
     from forum.admin.views import bp as admin
     from forum.boards.views import bp as boards
-    from forum.moderation.posts import bp as post_tools
     from forum.moderation.views import bp as moderation
     from forum.notifications.views import bp as notifications
+    from forum.posts.views import bp as posts
     from forum.site.views import bp as site
     from forum.threads.views import bp as threads
 
-    for blueprint in (site, accounts, boards, threads, post_tools, moderation, notifications,
+    for blueprint in (site, accounts, boards, threads, posts, moderation, notifications,
                       admin):  # fmt: skip
         app.register_blueprint(blueprint)
