@@ -34,6 +34,7 @@ def _init_extensions(app):
     from flask_babel import gettext
 
     from forum import models  # noqa: F401  (the tables must be known before migrations run)
+    from forum.accounts.queries import get_user
     from forum.extensions import babel, csrf, db, login_manager, migrate
     from forum.i18n import mark, select_locale
 
@@ -52,7 +53,7 @@ def _init_extensions(app):
     @login_manager.user_loader
     def load_user(session_id):
         user_id, _, token = session_id.partition(".")
-        user = db.session.get(models.User, int(user_id)) if user_id.isdigit() else None
+        user = get_user(int(user_id)) if user_id.isdigit() else None
         # A suspended or deactivated member is logged out on their next request, and a session
         # from before a suspension or password change never comes back.
         if user is None or not user.is_active or token != user.session_token:

@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
-from forum.accounts.actions import find_user_by_email
+from forum.accounts.queries import find_user_by_email
 from forum.admin import actions
 from forum.extensions import db
 from forum.models import Board, TaskForce, TaskForceMember

@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice
 
 from forum import permissions
-from forum.accounts.actions import find_user_by_email
+from forum.accounts.queries import find_user_by_email
 from forum.admin import actions
 from forum.admin.forms import (
     ROLE_LABELS,
