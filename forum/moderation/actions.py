@@ -139,7 +139,6 @@ def move_thread(moderator, thread, board, *, reason=""):
     threads.refresh_board(board)
     log.record(moderator, "move_thread", thread=thread, board=board, from_board=origin,
                reason=reason)  # fmt: skip
-    events.thread_changed.send(thread)
 
 
 # Flags -----------------------------------------------------------------------------------
@@ -229,7 +228,6 @@ def _set_thread_flag(moderator, thread, attribute, value, action, reason):
         return
     setattr(thread, attribute, value)
     log.record(moderator, action, thread=thread, reason=reason)
-    events.thread_changed.send(thread)
 
 
 def _resolve_flags(moderator, post, resolution):
@@ -256,4 +254,3 @@ def _show(post):
 def _recount(post):
     threads.refresh_thread(post.thread)
     threads.refresh_board(post.thread.board)
-    events.post_changed.send(post)

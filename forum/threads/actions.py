@@ -33,7 +33,6 @@ def start_thread(author, board, *, title, kind, body):
     post = _add_post(author, thread, None, body, status=Status.PUBLISHED, now=now)
     thread.first_post = post
     thread.last_post = post
-    events.thread_started.send(thread)
     if status == Status.PUBLISHED:
         publish_thread(thread)
     return thread
@@ -48,7 +47,6 @@ def publish_thread(thread):
     _count_approved_post(thread.author)
     refresh_thread(thread)
     refresh_board(thread.board)
-    events.thread_published.send(thread)
 
 
 def reply(author, thread, *, body, parent=None):
@@ -73,7 +71,6 @@ def publish_post(post):
     _count_approved_post(post.author)
     refresh_thread(post.thread)
     refresh_board(post.thread.board)
-    events.post_published.send(post)
 
 
 def edit_post(editor, post, *, body, title=None):
@@ -100,7 +97,6 @@ def edit_post(editor, post, *, body, title=None):
         thread.title = new_title
     if editor.id != post.author_id:  # only a moderator edits someone else's post
         moderation_log.record(editor, "edit_post", post=post)
-    events.post_changed.send(post)
     return post
 
 
@@ -120,7 +116,6 @@ def delete_post(actor, post, *, reason=""):
         moderation_log.record(actor, "delete_post", post=post, reason=reason)
     refresh_thread(thread)
     refresh_board(thread.board)
-    events.post_changed.send(post)
 
 
 def delete_thread(actor, thread, *, reason=""):
@@ -131,7 +126,6 @@ def delete_thread(actor, thread, *, reason=""):
     if actor.id != thread.author_id:
         moderation_log.record(actor, "delete_thread", thread=thread, reason=reason)
     refresh_board(thread.board)
-    events.thread_changed.send(thread)
 
 
 def restore_thread(actor, thread, *, reason=""):
@@ -141,7 +135,6 @@ def restore_thread(actor, thread, *, reason=""):
     thread.status_before_delete = None
     moderation_log.record(actor, "restore_thread", thread=thread, reason=reason)
     refresh_board(thread.board)
-    events.thread_changed.send(thread)
 
 
 def restore_post(actor, post, *, reason=""):
@@ -151,7 +144,6 @@ def restore_post(actor, post, *, reason=""):
     moderation_log.record(actor, "restore_post", post=post, reason=reason)
     refresh_thread(post.thread)
     refresh_board(post.thread.board)
-    events.post_changed.send(post)
 
 
 # Counters ---------------------------------------------------------------------------------
@@ -172,7 +164,6 @@ def refresh_thread(thread):
     if last is not None:
         thread.last_post_id = last.id
         thread.last_activity_at = max(last.created_at, thread.published_at or thread.created_at)
-    events.thread_changed.send(thread)
 
 
 def refresh_board(board):
@@ -194,7 +185,6 @@ def refresh_board(board):
     ).first()
     board.last_thread_id = latest.id if latest else None
     board.last_post_at = latest.last_activity_at if latest else None
-    events.board_changed.send(board)
 
 
 def refresh_all_boards():
