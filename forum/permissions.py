@@ -134,10 +134,6 @@ def forget_access():
 # Questions about one object -------------------------------------------------------------
 
 
-def is_admin(user=None):
-    return access_for(user).is_admin
-
-
 def can_administer(user=None):
     """The /admin area and its actions: active administrators only (a suspended one is not)."""
     return access_for(user).is_admin
@@ -356,4 +352,4 @@ class TemplatePolicy:
     view_history = staticmethod(can_view_history)
     moderate = staticmethod(can_moderate_board)
     moderate_anything = staticmethod(can_moderate_anything)
-    admin = staticmethod(is_admin)
+    admin = staticmethod(can_administer)

@@ -123,10 +123,6 @@ class User(UserMixin, db.Model):
         # Flask-Login treats an inactive user as unable to log in or stay logged in.
         return self.active and not self.is_suspended
 
-    @property
-    def is_admin(self):
-        return self.role == "admin"
-
     @staticmethod
     def normalize_email(email):
         return (email or "").strip().lower()

@@ -36,10 +36,6 @@ class TaskForce(db.Model):
     def name(self):
         return pick(self.name_ar, self.name_en)
 
-    @property
-    def purpose(self):
-        return pick(self.purpose_ar, self.purpose_en)
-
 
 class TaskForceMember(db.Model):
     """A member of a task force and the local authority they represent there."""

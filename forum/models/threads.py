@@ -69,10 +69,6 @@ class Thread(db.Model):
     def kind_label(self):
         return THREAD_KINDS.get(self.kind, self.kind)
 
-    @property
-    def is_published(self):
-        return self.status == Status.PUBLISHED
-
 
 class Post(db.Model):
     __tablename__ = "posts"

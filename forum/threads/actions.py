@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from forum import events, markup
 from forum.clock import utcnow
 from forum.extensions import db
-from forum.models import Board, Post, PostRevision, Status, Thread
+from forum.models import Post, PostRevision, Status, Thread
 from forum.models.threads import PATH_SEGMENT
 from forum.moderation import log as moderation_log
 from forum.permissions import can_moderate_board, needs_approval
@@ -185,11 +185,6 @@ def refresh_board(board):
     ).first()
     board.last_thread_id = latest.id if latest else None
     board.last_post_at = latest.last_activity_at if latest else None
-
-
-def refresh_all_boards():
-    for board in db.session.scalars(select(Board)):
-        refresh_board(board)
 
 
 # Internals --------------------------------------------------------------------------------
