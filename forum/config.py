@@ -30,13 +30,6 @@ class Defaults:
     TITLE_MAX_LENGTH = 200
     BODY_MAX_LENGTH = 50_000
 
-    MAIL_SERVER = "127.0.0.1"
-    MAIL_PORT = 25
-    MAIL_USE_TLS = False
-    MAIL_USERNAME = None
-    MAIL_PASSWORD = None
-    MAIL_FROM = "tabadul@localhost"
-
 
 def load(app, test_config=None):
     """Fill app.config from the layers, lowest first, so a later layer always wins."""
