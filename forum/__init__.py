@@ -33,7 +33,7 @@ def create_app(test_config=None):
 def _init_extensions(app):
     from flask_babel import gettext
 
-    from forum import database, models  # noqa: F401  (the tables must be known before migrations run)
+    from forum import changes, database, models  # noqa: F401  (tables and their listeners)
     from forum.extensions import babel, csrf, db, login_manager, migrate
     from forum.i18n import mark, select_locale
 

@@ -8,12 +8,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice
 
-from forum import permissions
+from forum import cache, permissions
 from forum.accounts import actions
 from forum.accounts.forms import LoginForm, PasswordForm, RegisterForm, SettingsForm
 from forum.extensions import db
 from forum.i18n import current_language
 from forum.models import LocalAuthority, Post, Thread, User
+from forum.models.base import PROFILES, scope
 from forum.site.safety import safe_next_url
 
 bp = Blueprint("accounts", __name__)
@@ -96,6 +97,7 @@ def logout():
 def profile(user_id):
     user = db.session.get(User, user_id)
     permissions.require(user is not None and user.active)
+    cache.depends_on(scope("posts-by", user.id), PROFILES)  # the list of their posts
     recent = db.session.scalars(
         select(Post)
         .join(Thread, Post.thread_id == Thread.id)

@@ -4,9 +4,10 @@ from flask import Blueprint, current_app, render_template, request
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from forum import permissions
+from forum import cache, permissions
 from forum.extensions import db
 from forum.models import THREAD_KINDS, Board, Thread, User
+from forum.models.base import scope
 from forum.pagination import Page
 
 bp = Blueprint("boards", __name__)
@@ -20,6 +21,7 @@ def home():
         .options(joinedload(Board.last_thread), joinedload(Board.task_force))
         .order_by(Board.position, Board.id)
     ).all()
+    cache.depends_on(*(scope("board", board.id) for board in boards))  # their counters
     platforms = [board for board in boards if board.task_force_id is None]
     task_force_boards = [board for board in boards if board.task_force_id is not None]
     return render_template(
@@ -31,6 +33,7 @@ def home():
 def show_board(slug):
     board = db.session.scalar(select(Board).where(Board.slug == slug))
     permissions.require(permissions.can_read_board(board))
+    cache.depends_on(scope("board", board.id))  # the list of its threads
     kind = request.args.get("kind")
     if kind not in THREAD_KINDS:
         kind = None
