@@ -1,12 +1,13 @@
-"""Serve the forum and the ceiling app with gunicorn and drive each page with wrk.
+"""Serve the forum with gunicorn and drive it with wrk: one page at a time, or with writes.
 
-    python -m bench.run small|large [--duration 10s] [--no-page-cache] [--pages KEY,…]
+    python -m bench.run small|large [--mix pages|longtail|mixed] [--duration 10s]
+        [--no-page-cache] [--pages KEY,…] [--writes-per-second 1]
 
-Reads the manifest bench.generate wrote (bench/results/<size>.json). Prints one table row
-per page and reader: requests/s, p50 and p99 latency, the share
+Reads the manifest bench.generate wrote (bench/results/<size>.json). The pages mix (the
+default) prints one table row per page and reader: requests/s, p50 and p99 latency, the share
 of the ceiling's requests/s in the same run, SQL queries per page (on a cache miss and a hit),
-HTML bytes, the peak RSS of a worker and the page-cache hit rate. Each run is kept under its
-name in bench/results/run-<size>.json.
+HTML bytes, the peak RSS of a worker and the page-cache hit rate. The longtail and mixed runs
+are in bench.mixes. Each run is kept under its name in bench/results/run-<size>.json.
 """
 
 import argparse
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from sqlalchemy import event
 
+from bench import mixes
 from bench.load import run_wrk
 from bench.serve import (
     SECRET,
@@ -32,8 +34,9 @@ from forum import create_app
 from forum.extensions import db
 
 RESULTS = Path(__file__).parent / "results"
-# Keys an older manifest lacks.
-NEEDED = ("generated_at",)
+MIXES = ("pages", "longtail", "mixed")
+# Keys a manifest from before the longtail and mixed runs lacks.
+NEEDED = ("public_threads", "locked_threads", "accounts", "generated_at")
 
 
 def pages(manifest):
@@ -54,11 +57,23 @@ def pages(manifest):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("size", help="small or large (the manifest bench.generate wrote)")
+    parser.add_argument(
+        "--mix",
+        choices=MIXES,
+        default="pages",
+        help="pages: one page at a time (default); longtail, mixed: reads beside writes",
+    )
     parser.add_argument("--duration", default="10s")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--warmup", default="2s")
     parser.add_argument("--pages", help="pages mix: only these page keys (comma-separated)")
+    parser.add_argument(
+        "--writes-per-second",
+        type=float,
+        default=1.0,
+        help="longtail, mixed: replies a second (longtail runs 0 first)",
+    )
     parser.add_argument(
         "--no-page-cache",
         action="store_true",
@@ -70,19 +85,27 @@ def main(argv=None):
     manifest = json.loads((RESULTS / f"{args.size}.json").read_text())
     missing = [key for key in NEEDED if key not in manifest]
     if missing:
-        sys.exit(f"the manifest is too old ({', '.join(missing)} missing): "
+        sys.exit(f"the manifest predates this run ({', '.join(missing)} missing): "
                  f"python -m bench.generate {args.size}")  # fmt: skip
     print(f"{args.size}: {manifest['posts']:,} posts, {manifest['threads']:,} threads; "
           f"gunicorn 2 sync workers{'; page cache OFF' if args.no_page_cache else ''}")  # fmt: skip
     env = {**os.environ, "FORUM_DATABASE_URL": manifest["database_url"], "FORUM_SECRET_KEY": SECRET}
     if args.no_page_cache:
         env["FORUM_PAGE_CACHE_BYTES"] = "0"
-    run = pages_run(manifest, args, env)
-    print_table(run)
+    if args.mix == "pages":
+        run = pages_run(manifest, args, env)
+        print_table(run)
+    elif args.mix == "longtail":
+        run = mixes.longtail(manifest, args, env)
+        mixes.print_longtail(run)
+    else:
+        run = mixes.mixed(manifest, args, env)
+        mixes.print_mixed(run)
     run["page_cache"] = not args.no_page_cache
-    name = "pages" + ("-no-page-cache" if args.no_page_cache else "")
+    name = args.mix + ("-no-page-cache" if args.no_page_cache else "")
     save(manifest, name, run)
-    print_size_comparison(name)
+    if args.mix == "pages":
+        print_size_comparison(name)
 
 
 def pages_run(manifest, args, env):
