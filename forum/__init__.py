@@ -33,12 +33,14 @@ def create_app(test_config=None):
 def _init_extensions(app):
     from flask_babel import gettext
 
-    from forum import models  # noqa: F401  (the tables must be known before migrations run)
+    from forum import changes, database, models  # noqa: F401  (tables and their listeners)
     from forum.accounts.queries import get_user
     from forum.extensions import babel, csrf, db, login_manager, migrate
     from forum.i18n import mark, select_locale
 
     db.init_app(app)
+    with app.app_context():
+        database.configure(db.engine)
     migrate.init_app(
         app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True
     )

@@ -109,11 +109,11 @@ def _memberships(user):
 def _board_table():
     """Every board's access settings.
 
-    A request that read the content version (forum.cache does, first thing, on the pages it
-    caches) shares the rows kept by this worker for that version; any write bumps the version,
-    so the kept rows are never older than the request.
+    A request that read the change log (forum.cache does, first thing, on the pages it caches)
+    shares the rows kept by this worker for its cache generation: a change to a board's
+    access or posting is a site-wide change, which starts a new generation.
     """
-    version = g.get("content_version") if has_request_context() else None
+    version = g.get("cache_generation") if has_request_context() else None
     kept = current_app.extensions.setdefault("board_table", {}) if version is not None else None
     if kept and version in kept:
         return kept[version]

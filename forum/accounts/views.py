@@ -6,11 +6,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from wtforms import SelectChoice
 
-from forum import permissions
+from forum import cache, permissions
 from forum.accounts import actions, queries
 from forum.accounts.forms import LoginForm, PasswordForm, RegisterForm, SettingsForm
 from forum.extensions import db
 from forum.i18n import current_language
+from forum.models.base import PROFILES, scope
 from forum.site.safety import safe_next_url
 
 bp = Blueprint("accounts", __name__)
@@ -91,6 +92,7 @@ def logout():
 def profile(user_id):
     user = queries.get_user(user_id)
     permissions.require(permissions.can_view_profile(user))
+    cache.depends_on(scope("posts-by", user.id), PROFILES)  # the list of their posts
     recent = queries.recent_posts(user, current_user, limit=RECENT_POSTS)
     return render_template("accounts/profile.html", user=user, recent=recent)
 

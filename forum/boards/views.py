@@ -3,9 +3,10 @@
 from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
 
-from forum import permissions
+from forum import cache, permissions
 from forum.boards import queries
 from forum.models import THREAD_KINDS
+from forum.models.base import scope
 from forum.pagination import Page
 
 bp = Blueprint("boards", __name__)
@@ -14,6 +15,7 @@ bp = Blueprint("boards", __name__)
 @bp.get("/")
 def home():
     boards = queries.list_boards(current_user)
+    cache.depends_on(*(scope("board", board.id) for board in boards))  # their counters
     platforms = [board for board in boards if board.task_force_id is None]
     task_force_boards = [board for board in boards if board.task_force_id is not None]
     return render_template(
@@ -25,6 +27,7 @@ def home():
 def show_board(slug):
     board = queries.get_board_by_slug(slug)
     permissions.require(permissions.can_read_board(board))
+    cache.depends_on(scope("board", board.id))  # the list of its threads
     kind = request.args.get("kind")
     if kind not in THREAD_KINDS:
         kind = None

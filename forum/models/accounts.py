@@ -12,6 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from forum.clock import utcnow
 from forum.extensions import db
 from forum.i18n import pick
+from forum.models.base import Content, changed_columns, scope
 
 ROLES = ("member", "moderator", "admin")
 AUTHORITY_KINDS = {
@@ -40,7 +41,9 @@ GOVERNORATES = {
 }
 
 
-class LocalAuthority(db.Model):
+class LocalAuthority(Content, db.Model):
+    """Renamed rarely; a change reaches every page (the default site-wide scope)."""
+
     __tablename__ = "local_authorities"
 
     id = db.Column(db.Integer, primary_key=True)
@@ -62,7 +65,7 @@ class LocalAuthority(db.Model):
         return AUTHORITY_KINDS.get(self.kind, self.kind)
 
 
-class User(UserMixin, db.Model):
+class User(Content, UserMixin, db.Model):
     __tablename__ = "users"
 
     id = db.Column(db.Integer, primary_key=True)
@@ -86,6 +89,19 @@ class User(UserMixin, db.Model):
     approved_post_count = db.Column(db.Integer, nullable=False, default=0)
 
     authority = db.relationship(LocalAuthority, lazy="joined")
+
+    # Columns no page shows: changing them (a login, a new post counted) invalidates nothing.
+    UNSHOWN_COLUMNS = frozenset(
+        {"password_hash", "session_token", "approved_post_count", "language", "email"}
+    )
+
+    def read_scope(self):
+        return scope("user", self.id)
+
+    def written_scopes(self, change):
+        if change == "update" and changed_columns(self) <= self.UNSHOWN_COLUMNS:
+            return set()
+        return {scope("user", self.id)}
 
     def set_password(self, password):
         method = current_app.config["PASSWORD_HASH_METHOD"]

@@ -7,6 +7,14 @@ from sqlalchemy.ext.hybrid import hybrid_property
 
 from forum.clock import utcnow
 from forum.extensions import db
+from forum.models.base import (
+    PROFILES,
+    Content,
+    PrivateState,
+    changed_columns,
+    previous_value,
+    scope,
+)
 
 THREAD_KINDS = {
     "question": _l("Question"),
@@ -31,7 +39,7 @@ class Status(StrEnum):
 PATH_SEGMENT = 10
 
 
-class Thread(db.Model):
+class Thread(Content, db.Model):
     __tablename__ = "threads"
     __table_args__ = (
         # The board page: published threads, pinned first, then by last activity.
@@ -65,12 +73,25 @@ class Thread(db.Model):
     first_post = db.relationship("Post", foreign_keys=[first_post_id], post_update=True)
     last_post = db.relationship("Post", foreign_keys=[last_post_id], post_update=True)
 
+    def read_scope(self):
+        return scope("thread", self.id)
+
+    def written_scopes(self, change):
+        """The thread's page and its board's list; a move also the board it left. A change of
+        status or board changes which of its posts profiles may list."""
+        scopes = {scope("thread", self.id), scope("board", self.board_id)}
+        if change == "update":
+            scopes.add(scope("board", previous_value(self, "board_id")))
+            if changed_columns(self) & {"status", "board_id"}:
+                scopes.add(PROFILES)
+        return scopes
+
     @property
     def kind_label(self):
         return THREAD_KINDS.get(self.kind, self.kind)
 
 
-class Post(db.Model):
+class Post(Content, db.Model):
     __tablename__ = "posts"
     __table_args__ = (
         db.Index("ix_posts_thread_path", "thread_id", "path"),
@@ -104,6 +125,16 @@ class Post(db.Model):
     author = db.relationship("User", foreign_keys=[author_id])
     parent = db.relationship("Post", remote_side=[id], foreign_keys=[parent_id])
 
+    def read_scope(self):
+        # Read from what was loaded: a post loaded without its thread id (an "in reply to"
+        # line) is in the thread the page loaded anyway, and asking would query again.
+        thread_id = self.__dict__.get("thread_id")
+        return scope("thread", thread_id) if thread_id is not None else None
+
+    def written_scopes(self, change):
+        """A post shows on its thread's page and in its author's profile."""
+        return {scope("thread", self.thread_id), scope("posts-by", self.author_id)}
+
     @hybrid_property
     def is_visible_to_all(self):
         """Shown to everyone who may read the thread: published, not deleted, not hidden.
@@ -121,7 +152,7 @@ class Post(db.Model):
         return (cls.status == Status.PUBLISHED) & cls.deleted_at.is_(None) & cls.hidden_at.is_(None)
 
 
-class PostRevision(db.Model):
+class PostRevision(PrivateState, db.Model):
     """The text a post had before an edit; the newest text is always on the post itself."""
 
     __tablename__ = "post_revisions"

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from forum import events, notifications
 from forum.clock import utcnow
 from forum.extensions import db
-from forum.models import Flag, Status
+from forum.models import Flag, Post, Status
 from forum.moderation import log
 from forum.threads import actions as threads
 
@@ -134,9 +134,9 @@ def move_thread(moderator, thread, board, *, reason=""):
         raise ModerationError(_("The thread is already on that board."))
     origin = thread.board
     thread.board = board
-    db.session.flush()
-    threads.refresh_board(origin)
-    threads.refresh_board(board)
+    db.session.flush()  # the thread row is locked by its update, before the boards
+    for changed in sorted((origin, board), key=lambda b: b.id):  # the lock order
+        threads.refresh_board(changed)
     log.record(moderator, "move_thread", thread=thread, board=board, from_board=origin,
                reason=reason)  # fmt: skip
 
@@ -156,6 +156,8 @@ def flag_post(member, post, *, reason, text=""):
     db.session.flush()
     threshold = post.thread.board.flag_threshold
     if threshold > 0 and post.hidden_at is None:
+        # Members flagging at once: the later one waits, then counts the earlier one's flag.
+        threads.lock_row(Post, post.id)
         # One flag per member (a unique constraint), so counting flags counts members.
         count = db.session.scalar(
             select(func.count())

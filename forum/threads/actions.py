@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from forum import events, markup
 from forum.clock import utcnow
 from forum.extensions import db
-from forum.models import Post, PostRevision, Status, Thread
+from forum.models import Board, Post, PostRevision, Status, Thread, User
 from forum.models.threads import PATH_SEGMENT
 from forum.moderation import log as moderation_log
 from forum.permissions import can_moderate_board, needs_approval
@@ -147,11 +147,18 @@ def restore_post(actor, post, *, reason=""):
 
 
 # Counters ---------------------------------------------------------------------------------
+#
+# Counters are recounted from the rows with the counted row locked first, so that they stay
+# right on their own under concurrent writers: a second writer waits for the first to commit,
+# then counts its rows too. Locks are always taken thread first, then boards by id, so two
+# writers never each wait for the other. (SQLite has no row locks, but it lets one transaction
+# write at a time, and a transaction begins with its first write, before these counts.)
 
 
 def refresh_thread(thread):
     """Recount a thread's replies and last post from the rows, so the numbers cannot drift."""
     db.session.flush()
+    lock_row(Thread, thread.id)
     shown = (Post.thread_id == thread.id) & Post.is_visible_to_all
     # The opening post is not a reply, and it may itself be hidden after flags.
     first_id = thread.first_post_id
@@ -169,6 +176,7 @@ def refresh_thread(thread):
 def refresh_board(board):
     """Recount a board's published threads and posts and find its latest activity."""
     db.session.flush()
+    lock_row(Board, board.id)
     published = (Thread.board_id == board.id) & (Thread.status == Status.PUBLISHED)
     totals = db.session.execute(
         select(func.count(Thread.id), func.coalesce(func.sum(Thread.reply_count), 0)).where(
@@ -185,6 +193,16 @@ def refresh_board(board):
     ).first()
     board.last_thread_id = latest.id if latest else None
     board.last_post_at = latest.last_activity_at if latest else None
+
+
+def lock_row(model, row_id):
+    """Hold the row until the transaction ends, where the database has row locks.
+
+    FOR NO KEY UPDATE, not FOR UPDATE: a writer that has just added a row pointing here (a
+    reply to the thread, a flag on the post) already holds the weaker lock its foreign key
+    takes, and two such writers asking for FOR UPDATE would wait for each other for ever.
+    """
+    db.session.execute(select(model.id).where(model.id == row_id).with_for_update(key_share=True))
 
 
 # Internals --------------------------------------------------------------------------------
@@ -205,7 +223,8 @@ def _add_post(author, thread, parent, body, *, status, now):
 
 
 def _count_approved_post(user):
-    user.approved_post_count = (user.approved_post_count or 0) + 1
+    # Added in the database, not in Python: two approvals at once must both count.
+    user.approved_post_count = User.approved_post_count + 1
 
 
 def _last_editor_id(post):
