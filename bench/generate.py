@@ -381,9 +381,17 @@ def _notifications(connection, rng, user_id, thread_ids):
 
 
 def _analyze():
-    """Fresh statistics, so that both planners choose the listing indexes."""
+    """Fresh statistics, so that both planners choose the listing indexes; on PostgreSQL the
+    id sequences also move past the ids written here, or the next reply would reuse one."""
     if db.engine.dialect.name == "postgresql":
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            for table in ("users", "threads", "posts", "notifications", "local_authorities"):
+                connection.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                        f"(SELECT coalesce(max(id), 1) FROM {table}))"
+                    )
+                )
             connection.execute(text("VACUUM ANALYZE"))
     else:
         with db.engine.connect() as connection:
