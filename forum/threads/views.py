@@ -38,6 +38,7 @@ def show_thread(thread_id):
         "threads/thread.html",
         thread=thread,
         posts=posts,
+        post_permissions=permissions.for_posts(thread, posts, current_user),
         page=page,
         form=form,
         max_depth=current_app.config["MAX_REPLY_DEPTH"],
