@@ -1,11 +1,13 @@
 """Arabic first: language choice, direction, localised errors, health check, seed data."""
 
 import pytest
+from flask import url_for
 from sqlalchemy import select
 
 from forum.extensions import db
 from forum.models import Board, TaskForce, User
 from forum.seed import PLATFORMS, TASK_FORCES
+from forum.templating import url_maker
 from tests.factories import submit
 
 SEED_PLATFORMS = [
@@ -110,3 +112,17 @@ def test_healthz_checks_the_database(client):
 def test_static_urls_carry_a_content_hash(client):
     page = client.get("/").get_data(as_text=True)
     assert "/static/css/forum.css?v=" in page
+
+
+@pytest.mark.parametrize("root", ["", "/forum"])
+def test_url_makers_build_what_url_for_builds(app, root):
+    links = [
+        ("threads.show_post", "post_id", {}),
+        ("threads.reply", "to", {"thread_id": 7}),
+        ("moderation.reject_item", "item_id", {"kind": "post", "next": "/t/7?page=2"}),
+    ]
+    with app.test_request_context(base_url=f"http://localhost{root}/"):
+        for endpoint, key, values in links:
+            make = url_maker(endpoint, key, **values)
+            for number in (1, 7, 123456):
+                assert make(number) == url_for(endpoint, **values, **{key: number})
