@@ -1,7 +1,8 @@
 """Arabic first: language choice, direction, localised errors, health check, seed data."""
 
 import pytest
-from flask import url_for
+from flask import render_template_string, url_for
+from flask_babel import gettext
 from sqlalchemy import select
 
 from forum.extensions import db
@@ -126,3 +127,17 @@ def test_url_makers_build_what_url_for_builds(app, root):
             make = url_maker(endpoint, key, **values)
             for number in (1, 7, 123456):
                 assert make(number) == url_for(endpoint, **values, **{key: number})
+
+
+@pytest.mark.parametrize("language", ["ar", "en"])
+def test_templates_translate_escape_and_format_as_jinja_does(app, language):
+    """`_` is bound to the reader's translations once per render (forum.templating)."""
+    source = (
+        "{{ _('Reply') }}|{{ _('In reply to %(name)s', name='<b>') }}|"
+        "{% autoescape false %}{{ _('In reply to %(name)s', name='<b>') }}{% endautoescape %}"
+    )
+    with app.test_request_context(headers={"Accept-Language": language}):
+        in_reply_to = gettext("In reply to %(name)s", name="<b>")
+        expected = f"{gettext('Reply')}|{in_reply_to.replace('<b>', '&lt;b&gt;')}|{in_reply_to}"
+        assert render_template_string(source) == expected
+    assert ("Reply" in expected) == (language == "en")
