@@ -16,7 +16,8 @@ from forum.models import Post, Thread, User
 # took a thread page longer than running them.
 _WITH_BOARD = (joinedload(Thread.board),)
 _COUNT_POSTS = select(func.count()).select_from(Post)
-# Authors and, for the "in reply to" line, the parent's author come in the same query.
+# Authors and, for the "in reply to" line, the parent's author's name come in the same query
+# (not the parent author's local authority, which User otherwise always joins).
 _POSTS_IN_ORDER = (
     select(Post)
     .options(
@@ -24,7 +25,8 @@ _POSTS_IN_ORDER = (
         joinedload(Post.parent)
         .load_only(Post.id, Post.author_id)
         .joinedload(Post.author)
-        .load_only(User.id, User.display_name),
+        .load_only(User.id, User.display_name)
+        .lazyload(User.authority),
     )
     .order_by(Post.path)
 )
