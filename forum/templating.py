@@ -13,7 +13,7 @@ from flask_babel import (
     get_timezone,
     get_translations,
 )
-from jinja2 import pass_eval_context
+from jinja2 import pass_context, pass_eval_context
 from markupsafe import Markup
 
 from forum.i18n import current_language, pick, text_direction
@@ -35,21 +35,23 @@ def register(app):
         url_maker=url_maker,
         get_locale=get_locale,
     )
-    app.context_processor(_translations_once)
+    app.context_processor(_the_readers_language)
     app.jinja_env.filters.update(
-        datetime=lambda value: _formatted(value, "datetime") if value else "",
-        date=lambda value: _formatted(value, "date") if value else "",
+        datetime=pass_context(lambda context, value: _formatted(context, value, "datetime")),
+        date=pass_context(lambda context, value: _formatted(context, value, "date")),
         number=format_decimal,
         iso=lambda value: value.replace(microsecond=0).isoformat() + "Z" if value else "",
     )
 
 
-def _translations_once():
-    """`_` for one render, bound to the reader's translations.
+def _the_readers_language():
+    """`_` bound to the reader's translations, and the language and zone of their dates, for
+    one render.
 
-    Flask-Babel's `_` looks the translations up again on every call (about 15 microseconds),
-    and a member's thread page translates fifty labels. Imported macros, which do not see the
-    render's variables, keep Flask-Babel's.
+    Flask-Babel looks these up again on every call, through several context-local proxies
+    (about 15 microseconds for `_`), and a member's thread page translates fifty labels and
+    shows twenty dates. Imported macros, which do not see the render's variables, look them
+    up as before.
     """
     translations = get_translations()
 
@@ -61,12 +63,18 @@ def _translations_once():
             text = Markup(text)
         return text % variables
 
-    return {"_": gettext}
+    return {"_": gettext, "date_locale": _date_locale()}
 
 
-def _formatted(value, kind):
+def _formatted(context, value, kind):
     """A date as the reader's language writes it, in the forum's time zone."""
-    return _format_once(value, kind, str(get_locale()), str(get_timezone()))
+    if not value:
+        return ""
+    return _format_once(value, kind, *(context.get("date_locale") or _date_locale()))
+
+
+def _date_locale():
+    return str(get_locale()), str(get_timezone())
 
 
 @lru_cache(maxsize=8192)
@@ -89,11 +97,19 @@ def url_maker(endpoint, key, **values):
     microseconds a call, and the page made a hundred. A maker calls it once and then only
     puts the number in its place.
     """
-    url = url_for(endpoint, **values, **{key: _SLOT})
-    before, slot, after = url.partition(str(_SLOT))
-    if not slot or str(_SLOT) in after:
-        return lambda number: url_for(endpoint, **values, **{key: number})
-    return lambda number: f"{before}{int(number)}{after}"
+    pattern = []  # made on the first call: a page may not show every kind of link
+
+    def make(number):
+        if not pattern:
+            url = url_for(endpoint, **values, **{key: _SLOT})
+            before, slot, after = url.partition(str(_SLOT))
+            pattern.append((before, after) if slot and str(_SLOT) not in after else None)
+        if pattern[0] is None:
+            return url_for(endpoint, **values, **{key: number})
+        before, after = pattern[0]
+        return f"{before}{int(number)}{after}"
+
+    return make
 
 
 def static_url(filename):

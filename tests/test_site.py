@@ -1,8 +1,10 @@
 """Arabic first: language choice, direction, localised errors, health check, seed data."""
 
+from datetime import datetime
+
 import pytest
 from flask import render_template_string, url_for
-from flask_babel import gettext
+from flask_babel import format_date, format_datetime, gettext
 from sqlalchemy import select
 
 from forum.extensions import db
@@ -131,13 +133,19 @@ def test_url_makers_build_what_url_for_builds(app, root):
 
 @pytest.mark.parametrize("language", ["ar", "en"])
 def test_templates_translate_escape_and_format_as_jinja_does(app, language):
-    """`_` is bound to the reader's translations once per render (forum.templating)."""
+    """`_` and dates are bound to the reader's language once per render (forum.templating)."""
     source = (
         "{{ _('Reply') }}|{{ _('In reply to %(name)s', name='<b>') }}|"
-        "{% autoescape false %}{{ _('In reply to %(name)s', name='<b>') }}{% endautoescape %}"
+        "{% autoescape false %}{{ _('In reply to %(name)s', name='<b>') }}{% endautoescape %}|"
+        "{{ when | datetime }}|{{ when | date }}"
     )
+    when = datetime(2026, 3, 1, 9, 30)
     with app.test_request_context(headers={"Accept-Language": language}):
         in_reply_to = gettext("In reply to %(name)s", name="<b>")
-        expected = f"{gettext('Reply')}|{in_reply_to.replace('<b>', '&lt;b&gt;')}|{in_reply_to}"
-        assert render_template_string(source) == expected
+        expected = (
+            f"{gettext('Reply')}|{in_reply_to.replace('<b>', '&lt;b&gt;')}|{in_reply_to}|"
+            f"{format_datetime(when, 'medium')}|{format_date(when, 'long')}"
+        )
+        assert render_template_string(source, when=when) == expected
     assert ("Reply" in expected) == (language == "en")
+    assert ("March" in expected) == (language == "en")
