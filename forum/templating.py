@@ -32,7 +32,7 @@ def register(app):
         current_language=current_language,
         text_direction=text_direction,
         static_url=static_url,
-        url_maker=url_maker,
+        url_pattern=UrlPattern,
         get_locale=get_locale,
     )
     app.context_processor(_the_readers_language)
@@ -86,30 +86,31 @@ def _format_once(value, kind, locale, timezone):
     return format_datetime(value, "medium")
 
 
-# A value no row has, put where a URL's varying number goes and then cut out.
-_SLOT = 987_654_321_987_654_321
-
-
-def url_maker(endpoint, key, **values):
-    """A function of one number giving url_for(endpoint, key=number, **values).
+class UrlPattern:
+    """url_for(endpoint, key=number, **values) for any number, written `pattern % number`.
 
     A thread page links each of its posts, authors and actions: url_for costs about ten
-    microseconds a call, and the page made a hundred. A maker calls it once and then only
-    puts the number in its place.
+    microseconds a call, and calling a function from a template a few more; `%` is a plain
+    operator. The URL is built once, on first use (a page may not show every kind of link),
+    with a number no row has in the varying place, which is then cut out.
     """
-    pattern = []  # made on the first call: a page may not show every kind of link
 
-    def make(number):
-        if not pattern:
-            url = url_for(endpoint, **values, **{key: _SLOT})
-            before, slot, after = url.partition(str(_SLOT))
-            pattern.append((before, after) if slot and str(_SLOT) not in after else None)
-        if pattern[0] is None:
-            return url_for(endpoint, **values, **{key: number})
-        before, after = pattern[0]
+    _SLOT = 987_654_321_987_654_321
+
+    def __init__(self, endpoint, key, **values):
+        self._request = (endpoint, key, values)
+        self._parts = None
+
+    def __mod__(self, number):
+        if self._parts is None:
+            endpoint, key, values = self._request
+            url = url_for(endpoint, **values, **{key: self._SLOT})
+            before, slot, after = url.partition(str(self._SLOT))
+            if not slot or str(self._SLOT) in after:
+                raise ValueError(f"{endpoint} does not show {key} as a plain number")
+            self._parts = before, after
+        before, after = self._parts
         return f"{before}{int(number)}{after}"
-
-    return make
 
 
 def static_url(filename):

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from forum.extensions import db
 from forum.models import Board, TaskForce, User
 from forum.seed import PLATFORMS, TASK_FORCES
-from forum.templating import url_maker
+from forum.templating import UrlPattern
 from tests.factories import submit
 
 SEED_PLATFORMS = [
@@ -118,7 +118,7 @@ def test_static_urls_carry_a_content_hash(client):
 
 
 @pytest.mark.parametrize("root", ["", "/forum"])
-def test_url_makers_build_what_url_for_builds(app, root):
+def test_url_patterns_build_what_url_for_builds(app, root):
     links = [
         ("threads.show_post", "post_id", {}),
         ("threads.reply", "to", {"thread_id": 7}),
@@ -126,9 +126,9 @@ def test_url_makers_build_what_url_for_builds(app, root):
     ]
     with app.test_request_context(base_url=f"http://localhost{root}/"):
         for endpoint, key, values in links:
-            make = url_maker(endpoint, key, **values)
+            pattern = UrlPattern(endpoint, key, **values)
             for number in (1, 7, 123456):
-                assert make(number) == url_for(endpoint, **values, **{key: number})
+                assert pattern % number == url_for(endpoint, **values, **{key: number})
 
 
 @pytest.mark.parametrize("language", ["ar", "en"])
