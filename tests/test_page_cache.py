@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from sqlalchemy import func, select, text, update
 
-from forum import create_app
+from forum import cache, create_app
 from forum.cache import CACHEABLE_ENDPOINTS, CachedPage, PageCache
 from forum.clock import utcnow
 from forum.extensions import db
@@ -57,6 +57,17 @@ def test_a_reply_drops_its_thread_its_board_and_home_and_nothing_else(
     assert {url for url, state in states.items() if state == "miss"} == dropped
     assert {url for url, state in states.items() if state == "hit"} == kept
     assert "رد محدد" in client.get(f"/t/{here}").get_data(as_text=True)
+
+
+def test_recording_a_pages_reads_stops_with_its_request(app, client, member):
+    """Rows loaded after a visitor's page was rendered (here, by a test) are nobody's reads."""
+    thread_id = add_threads(app, member.id, 1)
+    assert client.get(f"/t/{thread_id}").headers["X-Page-Cache"] == "miss"
+    assert cache._page_reads.get() is None
+    with app.app_context():
+        assert client.get("/no-such-page").status_code == 404
+        db.session.get(Thread, thread_id)
+    assert cache._page_reads.get() is None
 
 
 def test_private_state_invalidates_nothing(app, client, login, member):
