@@ -13,6 +13,7 @@ from forum import permissions
 from forum.clock import utcnow
 from forum.extensions import db
 from forum.models import Post, Status, TaskForce, Thread, User
+from forum.threads.queries import page_of_posts
 from tests.factories import board_by_slug, make_person, make_reply, make_thread
 
 ROLES = (
@@ -299,5 +300,11 @@ def test_answers_for_a_page_agree_with_the_questions_about_one_post(app, request
                 )
                 assert answers[post.id] == one_by_one, (thread.title, post.id)
                 seen.add(one_by_one)
+            # The thread page asks about the plain rows it reads, not ORM posts.
+            if permissions.can_read_thread(thread):
+                rows, total = page_of_posts(thread, current_user, number=1, per_page=100)
+                assert 0 < len(rows) == total
+                for post_id, may in permissions.for_posts(thread, rows, current_user).items():
+                    assert may == answers[post_id], (thread.title, post_id)
     # A positive control: the posts differ enough for the answers to differ.
     assert len(seen) >= 2
