@@ -40,7 +40,7 @@ def register(app):
         datetime=pass_context(lambda context, value: _formatted(context, value, "datetime")),
         date=pass_context(lambda context, value: _formatted(context, value, "date")),
         number=format_decimal,
-        iso=lambda value: value.replace(microsecond=0).isoformat() + "Z" if value else "",
+        iso=_iso,
     )
 
 
@@ -71,6 +71,13 @@ def _formatted(context, value, kind):
     if not value:
         return ""
     return _format_once(value, kind, *(context.get("date_locale") or _date_locale()))
+
+
+@lru_cache(maxsize=8192)
+def _iso(value):
+    """A date for machines (<time datetime>), kept like _format_once's: the same again and
+    again."""
+    return value.replace(microsecond=0).isoformat() + "Z" if value else ""
 
 
 def _date_locale():
