@@ -6,9 +6,10 @@ whoever asks: the caller asks the policy, because only it knows whether to answe
 """
 
 from datetime import datetime
+from functools import cache
 from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import aliased, joinedload
 
 from forum import permissions
@@ -81,13 +82,9 @@ def count_posts(thread, user):
 def page_of_posts(thread, user, *, number, per_page):
     """Page `number` of the thread's posts as the reader sees them, depth-first, with their
     authors: ([PostOnPage], how many posts the reader sees in all)."""
-    visible = permissions.visible_posts_in_thread(thread, user)
-    # The count rides along as an uncorrelated subquery, which the database runs once: one
-    # statement instead of two, and the page's rows are still read through the index.
-    total = _COUNT_POSTS.where(visible).correlate(None).scalar_subquery()
-    offset = (number - 1) * per_page
-    statement = _POSTS_IN_ORDER.add_columns(total).where(visible).limit(per_page).offset(offset)
-    rows = db.session.execute(statement).all()
+    visible, values = permissions.visible_posts_in_thread_bound(thread, user)
+    values = {**values, "limit": per_page, "offset": (number - 1) * per_page}
+    rows = db.session.execute(_page_of_posts(visible), values).all()
     if not rows:  # past the last page, or no post to show: the count alone
         return [], count_posts(thread, user)
     language = current_language()
@@ -97,6 +94,20 @@ def page_of_posts(thread, user, *, number, per_page):
     authors = {post.author_id for post in posts} | {post.parent_author_id for post in posts}
     depends_on(*(scope("user", author_id) for author_id in authors - {None}))
     return posts, rows[0][-1]
+
+
+@cache
+def _page_of_posts(visible):
+    """The page's statement for one shape of the visibility rule, built once (its values are
+    bound at execution). The count rides along as an uncorrelated subquery, which the
+    database runs once: one statement instead of two, and the rows still come by the index."""
+    total = _COUNT_POSTS.where(visible).correlate(None).scalar_subquery()
+    return (
+        _POSTS_IN_ORDER.add_columns(total)
+        .where(visible)
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+    )
 
 
 def _post_on_page(row, language):
