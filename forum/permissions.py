@@ -91,19 +91,27 @@ def _compute_access(user):
 
 def _memberships(user):
     """The user's task forces and the boards they moderate, in one query."""
-    query = select(literal("task_force"), TaskForceMember.task_force_id).where(
-        TaskForceMember.user_id == user.id
-    )
-    if user.role in MODERATOR_ROLES:
-        query = query.union_all(
-            select(literal("board"), BoardModerator.board_id).where(
-                BoardModerator.user_id == user.id
-            )
-        )
+    query = _MEMBERSHIPS[user.role in MODERATOR_ROLES]
     task_forces, moderated = set(), set()
-    for kind, key in db.session.execute(query):
+    for kind, key in db.session.execute(query, {"user_id": user.id}):
         (task_forces if kind == "task_force" else moderated).add(key)
     return task_forces, moderated
+
+
+# Built once, with the user bound at execution: building and keying a statement costs
+# SQLAlchemy more than the database takes to answer it, and every request asks these.
+_TASK_FORCES = select(literal("task_force"), TaskForceMember.task_force_id).where(
+    TaskForceMember.user_id == bindparam("user_id")
+)
+_MEMBERSHIPS = {
+    False: _TASK_FORCES,
+    True: _TASK_FORCES.union_all(
+        select(literal("board"), BoardModerator.board_id).where(
+            BoardModerator.user_id == bindparam("user_id")
+        )
+    ),
+}
+_BOARD_TABLE = select(Board.id, Board.access, Board.task_force_id, Board.posting)
 
 
 def _board_table():
@@ -117,9 +125,7 @@ def _board_table():
     kept = current_app.extensions.setdefault("board_table", {}) if version is not None else None
     if kept and version in kept:
         return kept[version]
-    rows = db.session.execute(
-        select(Board.id, Board.access, Board.task_force_id, Board.posting)
-    ).all()
+    rows = db.session.execute(_BOARD_TABLE).all()
     if kept is not None:
         kept.clear()
         kept[version] = rows
