@@ -19,9 +19,11 @@ from forum.i18n import current_language, pick
 from forum.models import LocalAuthority, Post, Thread, User
 from forum.models.base import scope
 
-# What the queries share is built once (statements and options are immutable): building them
-# took a thread page longer than running them.
-_WITH_BOARD = (joinedload(Thread.board),)
+# The thread page's statements are built once, with their values bound at execution:
+# SQLAlchemy took longer to build them and compute their cache keys than to run them.
+_THREAD_WITH_BOARD = (
+    select(Thread).options(joinedload(Thread.board)).where(Thread.id == bindparam("thread_id"))
+)
 _COUNT_POSTS = select(func.count()).select_from(Post)
 
 
@@ -66,7 +68,7 @@ _POSTS_IN_ORDER = (
 
 def get_thread(thread_id):
     """The thread with its board (which every permission question reads), or None."""
-    return db.session.get(Thread, thread_id, options=_WITH_BOARD)
+    return db.session.scalars(_THREAD_WITH_BOARD, {"thread_id": thread_id}).one_or_none()
 
 
 def get_post(post_id):
