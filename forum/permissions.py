@@ -5,6 +5,7 @@ Content a user may not read answers 404, never 403, so that its existence does n
 """
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from flask import abort, current_app, g, has_request_context
 from flask_login import current_user
@@ -249,8 +250,7 @@ def can_open_notification(notification, user=None):
     return notification is not None and notification.user_id == access_for(user).user_id
 
 
-@dataclass(frozen=True)
-class PostPermissions:
+class PostPermissions(NamedTuple):
     """What one reader may do with one post: the answers of the can_*_post questions."""
 
     read: bool = False
