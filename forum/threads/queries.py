@@ -51,6 +51,8 @@ class PostOnPage(NamedTuple):
 
 
 _PARENT, _PARENT_AUTHOR = aliased(Post), aliased(User)
+# PostOnPage's own columns in its order, is_visible_to_all by the model's SQL expression (the
+# rule the policy asks in Python), then what _post_on_page turns into the last fields.
 _POSTS_IN_ORDER = (
     select(
         Post.id, Post.thread_id, Post.author_id, Post.parent_id, Post.depth, Post.body_html,
