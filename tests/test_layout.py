@@ -1,4 +1,5 @@
-"""The code keeps the shape the style guide asks for: views build no query of their own.
+"""The code keeps the shape the style guide asks for: views build no query of their own, and
+every form starts from forum.forms.Form.
 
 Reads live in each area's queries.py, where they take the reader and apply the policy's
 visible_* filters; a view that selected rows itself could show what the policy would hide.
@@ -6,11 +7,15 @@ The check reads the source of every views.py, so a new area is covered without a
 """
 
 import ast
+import importlib
+import inspect
 from pathlib import Path
 
 import pytest
+from flask_wtf import FlaskForm
 
 import forum
+from forum.forms import Form
 
 VIEW_MODULES = sorted(Path(forum.__file__).parent.glob("*/views.py"))
 # A view may end or undo its transaction; everything else on the session is a query.
@@ -74,3 +79,17 @@ def test_the_check_sees_a_query(source):
 
 def test_the_check_allows_ending_a_transaction():
     assert query_building("db.session.commit()\ndb.session.rollback()") == []
+
+
+FORM_MODULES = sorted(Path(forum.__file__).parent.glob("*/forms.py"))
+
+
+@pytest.mark.parametrize("path", FORM_MODULES, ids=lambda path: path.parent.name)
+def test_every_form_starts_from_the_forums_form(path):
+    """forum.forms.Form loads wtforms' messages once per language; a bare FlaskForm reads
+    them from disk on every request that builds it."""
+    module = importlib.import_module(f"forum.{path.parent.name}.forms")
+    forms = [cls for _, cls in inspect.getmembers(module, inspect.isclass)
+             if issubclass(cls, FlaskForm) and cls.__module__ == module.__name__]  # fmt: skip
+    assert forms, f"{path}: no form found"
+    assert [cls.__name__ for cls in forms if not issubclass(cls, Form)] == []
