@@ -3,6 +3,13 @@
 from forum.models.accounts import AUTHORITY_KINDS, GOVERNORATES, ROLES, LocalAuthority, User
 from forum.models.base import Content, PrivateState
 from forum.models.boards import BOARD_ACCESS, Board, BoardModerator, TaskForce, TaskForceMember
+from forum.models.following import (
+    LEVELS,
+    BoardSubscription,
+    FollowingSettings,
+    Level,
+    ThreadWatch,
+)
 from forum.models.moderation import FLAG_REASONS, AdminLog, Flag, ModerationLog, Notification
 from forum.models.site import PageChange, SiteState
 from forum.models.threads import THREAD_KINDS, Post, PostRevision, Status, Thread
@@ -12,13 +19,17 @@ __all__ = [
     "BOARD_ACCESS",
     "FLAG_REASONS",
     "GOVERNORATES",
+    "LEVELS",
     "ROLES",
     "THREAD_KINDS",
     "AdminLog",
     "Board",
     "Content",
     "BoardModerator",
+    "BoardSubscription",
     "Flag",
+    "FollowingSettings",
+    "Level",
     "LocalAuthority",
     "ModerationLog",
     "Notification",
@@ -31,5 +42,6 @@ __all__ = [
     "TaskForce",
     "TaskForceMember",
     "Thread",
+    "ThreadWatch",
     "User",
 ]
