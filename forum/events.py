@@ -9,8 +9,12 @@ from blinker import Namespace
 
 _signals = Namespace()
 
-# A post was added, before anything is committed (sender: the Post).
+# A post was added, before anything is committed (sender: the Post). Following watches its
+# thread for the author.
 post_created = _signals.signal("post-created")
+# An administrator created a board (sender: the Board, flushed). Following applies members'
+# level for new boards.
+board_created = _signals.signal("board-created")
 # A moderator approved or rejected a pending thread or reply (sender: the thread or post;
 # keywords: moderator, decision (a forum.moderation.actions.Decision), reason).
 moderation_decided = _signals.signal("moderation-decided")

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
-from forum import permissions
+from forum import events, permissions
 from forum.admin import queries
 from forum.clock import utcnow
 from forum.extensions import db
@@ -215,6 +215,7 @@ def create_board(actor, *, slug, **values):
     db.session.add(board)
     log_change(actor, "board.create", board, _describe({"slug": slug, **values}))
     _access_changed()
+    events.board_created.send(board)  # flushed by log_change
     return board
 
 

@@ -29,8 +29,6 @@ LEVELS = {
     Level.IN_APP: _l("Notifications in the forum only"),
     Level.MUTED: _l("Muted"),
 }
-# The levels that add a notification for each new thread (the digests add none).
-PER_THREAD_LEVELS = (Level.INSTANT, Level.IN_APP)
 # What a member may choose as the level of boards created after they joined (not muted:
 # muting is a choice about one board).
 NEW_BOARD_LEVELS = (Level.INSTANT, Level.DAILY, Level.WEEKLY, Level.IN_APP)
