@@ -12,6 +12,10 @@ _signals = Namespace()
 # A post was added, before anything is committed (sender: the Post). Following watches its
 # thread for the author.
 post_created = _signals.signal("post-created")
+# A thread or a reply became visible to its readers: at once, or when a moderator approved
+# it (sender: the Thread or the Post). Following tells their followers and watchers.
+thread_published = _signals.signal("thread-published")
+post_published = _signals.signal("post-published")
 # An administrator created a board (sender: the Board, flushed). Following applies members'
 # level for new boards.
 board_created = _signals.signal("board-created")

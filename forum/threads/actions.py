@@ -49,6 +49,7 @@ def publish_thread(thread):
     _count_approved_post(thread.author)
     refresh_thread(thread)
     refresh_board(thread.board)
+    events.thread_published.send(thread)
 
 
 def reply(author, thread, *, body, parent=None):
@@ -73,6 +74,7 @@ def publish_post(post):
     _count_approved_post(post.author)
     refresh_thread(post.thread)
     refresh_board(post.thread.board)
+    events.post_published.send(post)
 
 
 def edit_post(editor, post, *, body, title=None):
