@@ -22,6 +22,9 @@ class Defaults:
 
     PASSWORD_HASH_METHOD = "scrypt"
 
+    # Where the forum is served, for links that leave it (mail, unsubscribe links).
+    BASE_URL = "http://127.0.0.1:5000"
+
     # Rendered pages kept per worker, exactly invalidated on every write (forum.cache).
     PAGE_CACHE_BYTES = 64 * 1024 * 1024
 

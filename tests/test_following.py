@@ -4,6 +4,7 @@ and that none of it touches a page cache or reaches a visitor's page."""
 import re
 from datetime import timedelta
 
+import pytest
 import time_machine
 from sqlalchemy import func, select
 
@@ -12,6 +13,7 @@ from forum.admin import actions as admin_actions
 from forum.clock import utcnow
 from forum.extensions import db
 from forum.following import actions
+from forum.following.unsubscribe import SALT, unsubscribe_url
 from forum.models import (
     BoardSubscription,
     FollowingSettings,
@@ -302,6 +304,118 @@ def _leave_task_force(app, person):
         db.session.execute(
             TaskForceMember.__table__.delete().where(TaskForceMember.user_id == person.id)
         )
+        db.session.commit()
+
+
+# Unsubscribe links ---------------------------------------------------------------------------
+
+
+def links(app, person, *, thread_id=None):
+    """The member's unsubscribe URLs for BOARD and, when given, a thread."""
+    with app.app_context(), app.test_request_context():
+        user = db.session.get(User, person.id)
+        board_url = unsubscribe_url(user, board=board_by_slug(BOARD))
+        thread_url = None
+        if thread_id is not None:
+            thread_url = unsubscribe_url(user, thread=db.session.get(Thread, thread_id))
+        return board_url, thread_url
+
+
+def test_unsubscribe_urls_are_absolute_under_the_base_url(app, member):
+    app.config["BASE_URL"] = "https://tabadul.example.org/forum/"
+    board_url, _ = links(app, member)
+    assert board_url.startswith("https://tabadul.example.org/forum/unsubscribe/")
+    with app.app_context(), pytest.raises(ValueError):
+        unsubscribe_url(db.session.get(User, member.id))
+
+
+def test_one_click_unsubscribes_without_logging_in_or_a_form_token(app, client, member):
+    _follow_as(app, member, "instant")
+    board_url, _ = links(app, member)
+    path = board_url.removeprefix("http://127.0.0.1:5000")
+    page = client.get(path)  # a mail scanner opening the link changes nothing
+    assert page.status_code == 200 and subscription(app, member).level == "instant"
+    text = page.get_data(as_text=True)
+    assert "منصة الإدارة المالية" in text and "csrf_token" in text
+
+    done = client.post(path, data={"List-Unsubscribe": "One-Click"})
+    assert done.status_code == 200
+    assert subscription(app, member) is None
+    assert client.post(path, data={"List-Unsubscribe": "One-Click"}).status_code == 200  # again
+
+
+def test_the_confirmation_page_stops_or_changes_the_level(app, client, member, other_member):
+    _follow_as(app, member, "instant")
+    with app.app_context():
+        thread_id = make_thread(other_member.id).id
+        actions.watch_thread(db.session.get(User, member.id), db.session.get(Thread, thread_id))
+        db.session.commit()
+    board_url, thread_url = links(app, member, thread_id=thread_id)
+    board_path = board_url.removeprefix("http://127.0.0.1:5000")
+    thread_path = thread_url.removeprefix("http://127.0.0.1:5000")
+
+    # The form is a normal CSRF form: without its token nothing changes.
+    assert client.post(f"{board_path}/choose", data={"level": "weekly"}).status_code == 400
+    changed = submit(client, f"{board_path}/choose", {"level": "weekly"}, form_page=board_path)
+    assert changed.status_code == 302 and subscription(app, member).level == "weekly"
+    submit(client, f"{board_path}/choose", {"level": ""}, form_page=board_path)
+    assert subscription(app, member) is None
+
+    submit(client, f"{thread_path}/choose", {"level": ""}, form_page=thread_path)
+    assert watches(app, member) == set()
+
+
+@pytest.mark.parametrize("language", ["ar", "en"])
+def test_a_tampered_token_is_a_clear_localised_404(app, client, member, language):
+    _follow_as(app, member, "instant")
+    path = links(app, member)[0].removeprefix("http://127.0.0.1:5000")
+    tampered = path[:-3] + ("abc" if not path.endswith("abc") else "xyz")
+    client.get(f"/language/{language}")
+    expected = {
+        "ar": "رابط إلغاء الاشتراك هذا غير صالح",
+        "en": "This unsubscribe link is not valid",
+    }[language]
+    for response in (client.get(tampered), client.post(tampered), client.get("/unsubscribe/x")):
+        assert response.status_code == 404
+        assert expected in response.get_data(as_text=True)
+    assert subscription(app, member).level == "instant"
+
+
+def test_a_token_for_another_purpose_or_key_is_refused(app, client, member):
+    from itsdangerous import URLSafeSerializer
+
+    _follow_as(app, member, "instant")
+    with app.app_context():
+        board_id = board_by_slug(BOARD).id
+    forged = URLSafeSerializer("another key", salt=SALT).dumps({"u": member.id, "b": board_id})
+    other_salt = URLSafeSerializer("test-secret", salt="other").dumps({"u": member.id})
+    for token in (forged, other_salt):
+        assert client.post(f"/unsubscribe/{token}").status_code == 404
+    assert subscription(app, member).level == "instant"
+
+
+def test_the_page_does_not_name_a_board_its_member_can_no_longer_read(
+    app, client, task_force_member
+):
+    _follow_as(app, task_force_member, "instant", slug="tf-financial-experts")
+    with app.app_context(), app.test_request_context():
+        user = db.session.get(User, task_force_member.id)
+        url = unsubscribe_url(user, board=board_by_slug("tf-financial-experts"))
+    _leave_task_force(app, task_force_member)
+    page = client.get(url.removeprefix("http://127.0.0.1:5000")).get_data(as_text=True)
+    assert "الخبراء الماليين" not in page and "هذه المنصة" in page
+
+
+def test_unsubscribing_writes_no_page_change(app, client, member):
+    _follow_as(app, member, "instant")
+    before = page_changes(app)
+    client.post(links(app, member)[0].removeprefix("http://127.0.0.1:5000"))
+    assert subscription(app, member) is None and page_changes(app) == before
+
+
+def _follow_as(app, person, level, slug=BOARD):
+    with app.app_context():
+        actions.follow_board(db.session.get(User, person.id), board_by_slug(slug), level)
         db.session.commit()
 
 

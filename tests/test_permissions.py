@@ -172,7 +172,8 @@ CASES = [
     ("notifications.open_notification", "POST", "/notifications/999999/open", {},
      expect(404, visitor=302, suspended=302)),
     ("site.choose_language", "GET", "/language/en", None, expect(302)),
-    # Following (forum.following): members follow and watch what they may read.
+    # Following (forum.following): members follow and watch what they may read; unsubscribe
+    # links work without logging in, and a bad token is 404 for everyone.
     ("following.follow_board", "POST", "/b/financial-management/follow", {"level": "daily"},
      expect(302)),
     ("following.follow_board", "POST", "/b/tf-financial-experts/follow", {"level": "daily"},
@@ -187,6 +188,10 @@ CASES = [
      {"new_board_level": "", "digest_weekday": "6", "digest_hour": "8",
       "digest_timezone": "UTC"}, expect(302)),
     ("following.save_board_levels", "POST", "/settings/subscriptions/boards", {}, expect(302)),
+    ("following.unsubscribe_page", "GET", "/unsubscribe/not-a-token", None, expect(404)),
+    ("following.unsubscribe_at_once", "POST", "/unsubscribe/not-a-token", {}, expect(404)),
+    ("following.unsubscribe_choose", "POST", "/unsubscribe/not-a-token/choose", {},
+     expect(404)),
     # Administration: the area does not exist for anyone but administrators.
     ("admin.dashboard", "GET", "/admin/", None, ADMIN_ONLY),
     ("admin.show_log", "GET", "/admin/log", None, ADMIN_ONLY),

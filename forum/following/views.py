@@ -1,10 +1,12 @@
-"""Following a board, watching a thread, and a member's subscriptions page."""
+"""Following a board, watching a thread, a member's subscriptions page, and the unsubscribe
+links of mail (which work without logging in)."""
 
 from flask import (
     Blueprint,
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -15,8 +17,8 @@ from flask_login import current_user, login_required
 
 from forum import permissions
 from forum.boards.queries import get_board_by_slug
-from forum.extensions import db
-from forum.following import actions, queries
+from forum.extensions import csrf, db
+from forum.following import actions, queries, unsubscribe
 from forum.following.forms import NOT_FOLLOWING, LevelForm, SettingsForm, board_levels_form
 from forum.models import LEVELS, Level
 from forum.pagination import Page
@@ -173,3 +175,63 @@ def _subscriptions_page(settings_form, boards_form):
         "following/subscriptions.html", settings_form=settings_form, boards_form=boards_form,
         boards=rows, watched=watched, page=page,
     ), status  # fmt: skip
+
+
+# Unsubscribe links (RFC 8058) ----------------------------------------------------------------
+# They work without logging in: the signed token names the member and what to stop.
+
+
+@bp.get("/unsubscribe/<token>")
+def unsubscribe_page(token):
+    """Confirm, or choose another level; nothing changes on a GET (mail scanners open links)."""
+    found = _from_token(token)
+    return render_template(
+        "following/unsubscribe.html", found=found, token=token,
+        form=LevelForm(formdata=None, data={"level": found.level or NOT_FOLLOWING}),
+        level_label=LEVELS[Level(found.level)] if found.level else None,
+        readable=unsubscribe.readable(found),
+    )  # fmt: skip
+
+
+@bp.post("/unsubscribe/<token>")
+@csrf.exempt  # mail clients post `List-Unsubscribe=One-Click` here, with no form token
+def unsubscribe_at_once(token):
+    found = _from_token(token)
+    unsubscribe.stop(found)
+    db.session.commit()
+    return render_template(
+        "following/unsubscribed.html", found=found, readable=unsubscribe.readable(found)
+    )
+
+
+@bp.post("/unsubscribe/<token>/choose")
+def unsubscribe_choose(token):
+    """The confirmation page's forms: stop, or (for a board) follow at another level."""
+    found = _from_token(token)
+    form = LevelForm()
+    if not form.validate_on_submit():
+        abort(400)
+    level = form.level.data or None
+    if found.board is not None and level is not None:
+        actions.follow_board(found.user, found.board, level)
+        message = _level_message(level)
+    else:
+        unsubscribe.stop(found)
+        message = (
+            _("You no longer follow this board.")
+            if found.board is not None
+            else _("You are no longer watching this thread.")
+        )
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("following.unsubscribe_page", token=token))
+
+
+def _from_token(token):
+    found = unsubscribe.read_token(token)
+    if found is None:
+        message = _("This unsubscribe link is not valid: it may have been cut or changed. "
+                    "Open the link from the email again, or change what you follow in your "
+                    "settings.")  # fmt: skip
+        abort(make_response(render_template("errors/error.html", code=404, message=message), 404))
+    return found
