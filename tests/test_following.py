@@ -402,8 +402,15 @@ def test_the_page_does_not_name_a_board_its_member_can_no_longer_read(
         user = db.session.get(User, task_force_member.id)
         url = unsubscribe_url(user, board=board_by_slug("tf-financial-experts"))
     _leave_task_force(app, task_force_member)
-    page = client.get(url.removeprefix("http://127.0.0.1:5000")).get_data(as_text=True)
+    path = url.removeprefix("http://127.0.0.1:5000")
+    page = client.get(path).get_data(as_text=True)
     assert "الخبراء الماليين" not in page and "هذه المنصة" in page
+    assert 'id="level"' not in page  # no other level to offer: only stopping
+    refused = submit(client, f"{path}/choose", {"level": "daily"}, form_page=path)
+    assert refused.status_code == 403
+    assert subscription(app, task_force_member, "tf-financial-experts").level == "instant"
+    submit(client, f"{path}/choose", {"level": ""}, form_page=path)
+    assert subscription(app, task_force_member, "tf-financial-experts") is None
 
 
 def test_unsubscribing_writes_no_page_change(app, client, member):

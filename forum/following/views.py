@@ -35,8 +35,8 @@ bp = Blueprint("following", __name__)
 
 
 @bp.app_template_global()
-def follow_board_form(board):
-    """The board page's level form, showing the member's current level."""
+def follow_control(board):
+    """The board page's level form, set to the member's level, and their subscription."""
     subscription = queries.get_subscription(current_user, board)
     level = subscription.level if subscription is not None else NOT_FOLLOWING
     return LevelForm(formdata=None, data={"level": level}), subscription
@@ -213,6 +213,8 @@ def unsubscribe_choose(token):
         abort(400)
     level = form.level.data or None
     if found.board is not None and level is not None:
+        # Another level only while its member may still follow the board; stopping, always.
+        permissions.require(permissions.can_follow_board(found.board, found.user), hide=False)
         actions.follow_board(found.user, found.board, level)
         message = _level_message(level)
     else:

@@ -11,7 +11,9 @@ from urllib.parse import urlsplit
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from forum.extensions import db
-from forum.models import Flag
+from forum.following import actions as following
+from forum.following.unsubscribe import make_token
+from forum.models import Flag, User
 from forum.notifications import notify
 from tests import factories
 
@@ -43,6 +45,8 @@ KEY_PAGES = [
     KeyPage("post-history", "/p/{reply}/history"),
     KeyPage("moderation-log", "/mod/log"),
     KeyPage("notifications", "/notifications"),
+    KeyPage("subscriptions", "/settings/subscriptions"),
+    KeyPage("unsubscribe", "/unsubscribe/{unsubscribe}", viewer="visitor"),
     KeyPage("search", "/search?q={search}"),
     KeyPage("admin", "/admin/", viewer="admin"),
     KeyPage("admin-users", "/admin/users", viewer="admin"),
@@ -125,14 +129,19 @@ def build(app, language, authority_id):
         thread = factories.make_thread(member.id, title=text["title"], body=text["body"])
         reply = factories.make_reply(flagger.id, thread, body=text["reply"],
                                      parent=thread.first_post)  # fmt: skip
-        parent = factories.make_reply(member.id, thread, body=text["nested"], parent=reply)
+        nested = f"@[{moderator.name}] {text['nested']}"  # a mention, linked to the profile
+        parent = factories.make_reply(member.id, thread, body=nested, parent=reply)
         for author in (flagger, member, flagger):  # deeper than MAX_REPLY_DEPTH, on a phone too
             parent = factories.make_reply(author.id, thread, body=_WIDE, parent=parent)
         factories.make_thread(member.id, title=text["pending"], body=text["body"],
                               published=False)  # fmt: skip
         db.session.add(Flag(post_id=reply.id, user_id=member.id, reason="off_topic"))
         notify(moderator.id, "thread_approved", thread=thread)
+        reader = db.session.get(User, moderator.id)
+        following.follow_board(reader, thread.board, "daily")
+        following.watch_thread(reader, thread)
         db.session.commit()
         ids = {"thread": thread.id, "reply": reply.id, "member": member.id,
-               "search": text["search"]}  # fmt: skip
+               "search": text["search"],
+               "unsubscribe": make_token(reader, board=thread.board)}  # fmt: skip
     return Sample(ids=ids, viewers={"moderator": moderator, "admin": admin})
