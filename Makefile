@@ -59,7 +59,7 @@ forum/translations/%/LC_MESSAGES/messages.mo: forum/translations/%/LC_MESSAGES/m
 
 extract-messages: $(VENV)/.dev
 	$(PYBABEL) extract --project Tabadul --version 0.1 -F babel.cfg -k _l -k lazy_gettext -k mark -o forum/translations/messages.pot --no-location --sort-output .
-	$(PYBABEL) update -i forum/translations/messages.pot -d forum/translations --no-fuzzy-matching --ignore-obsolete
+	$(PYBABEL) update -i forum/translations/messages.pot -d forum/translations --no-fuzzy-matching --ignore-obsolete --width 100
 
 $(VENV)/.runtime: requirements.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
