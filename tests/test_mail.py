@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from forum import mail
 from forum.clock import utcnow
 from forum.extensions import db
-from forum.models import Mail, MailStatus, PageChange, SiteState, User
+from forum.models import AdminLog, Mail, MailStatus, PageChange, SiteState, User
 from tests.factories import make_user
 
 UNSUBSCRIBE = {
@@ -250,7 +250,9 @@ def test_the_wait_between_attempts_grows_and_is_capped():
     assert waits == [1, 2, 4, 8, 16, 32, 60, 60, 60]
 
 
-def test_out_of_attempts_the_mail_fails(app, reader):
+def test_out_of_attempts_the_mail_fails_and_an_admin_sees_and_retries_it(
+    app, client, login, admin, reader
+):
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_MAX_ATTEMPTS=3)
     with app.app_context():
         mail_id = queue_for(reader, subject="لن تصل")
@@ -261,6 +263,24 @@ def test_out_of_attempts_the_mail_fails(app, reader):
         assert outcomes == Counter(retry=2, failed=1)
         row = db.session.get(Mail, mail_id)
         assert (row.status, row.attempts) == ("failed", 3)
+
+    login(admin)
+    listing = client.get("/admin/mail?status=failed").get_data(as_text=True)
+    assert "لن تصل" in listing
+    assert 'class="mail-failed"' in listing
+    assert "لن تصل" in client.get("/admin/mail").get_data(as_text=True)
+    assert "لن تصل" not in client.get("/admin/mail?status=sent").get_data(as_text=True)
+    page = client.get(f"/admin/mail/{mail_id}").get_data(as_text=True)
+    assert "ConnectionRefusedError" in page
+
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = client.post(f"/admin/mail/{mail_id}/retry", data={"csrf_token": token})
+    assert response.status_code == 302
+    with app.app_context():
+        row = db.session.get(Mail, mail_id)
+        assert (row.status, row.attempts) == ("queued", 0)
+        entry = db.session.scalar(select(AdminLog).where(AdminLog.action == "mail.retry"))
+        assert (entry.actor_id, entry.target_type, entry.target_id) == (admin.id, "mail", mail_id)
 
 
 def test_an_address_the_server_refuses_for_good_fails_at_once(app, smtp):
@@ -385,12 +405,41 @@ def test_two_senders_racing_over_500_mails_deliver_each_exactly_once(app, smtp, 
 # Kept when no server is set -----------------------------------------------------------------
 
 
-def test_without_a_mail_server_mail_is_kept(app, reader):
+def test_without_a_mail_server_mail_is_kept_for_administrators_to_read(
+    app, login, admin, member, reader
+):
     assert not app.config["MAIL_SERVER"]
     with app.app_context():
         mail_id = queue_for(reader, subject="رسالة محفوظة", headers=UNSUBSCRIBE)
         assert mail.send_queued() == Counter(kept=1)
         assert db.session.get(Mail, mail_id).status == "kept"
+
+    as_admin = login(admin, on=app.test_client())
+    listing = as_admin.get("/admin/mail")
+    assert listing.status_code == 200
+    assert "رسالة محفوظة" in listing.get_data(as_text=True)
+    page = as_admin.get(f"/admin/mail/{mail_id}").get_data(as_text=True)
+    assert "Message-ID" in page and "List-Unsubscribe" in page
+    assert "مرحبًا سلمى الخطيب" in page  # the plain part
+    # The HTML part only inside a sandboxed frame, escaped into its srcdoc attribute.
+    assert re.search(r'<iframe[^>]* sandbox=""[^>]* srcdoc="&lt;!doctype html&gt;', page)
+    assert '<html lang="ar" dir="rtl">' in page  # the admin page itself
+    assert page.count("<html") == 1
+    assert f'action="/admin/mail/{mail_id}/retry"' in page
+
+    as_member = login(member, on=app.test_client())
+    assert as_member.get("/admin/mail").status_code == 404
+    assert as_member.get(f"/admin/mail/{mail_id}").status_code == 404
+
+
+def test_the_dashboard_counts_failed_mail(app, client, login, admin, reader):
+    with app.app_context():
+        row = db.session.get(Mail, queue_for(reader))
+        row.status = MailStatus.FAILED
+        db.session.commit()
+    login(admin)
+    page = client.get("/admin/").get_data(as_text=True)
+    assert re.search(r'status=failed">[^<]+</a>:\s*<span class="badge badge-warning">1<', page)
 
 
 # The outbox is private state ----------------------------------------------------------------
