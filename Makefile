@@ -1,4 +1,5 @@
-# Tabadul: `make run` serves the forum, `make test` runs every test. See README.md.
+# Tabadul: `make run` serves the forum (and runs its worker), `make test` runs every test.
+# See README.md.
 VENV    ?= .venv
 PYTHON  ?= python3
 PORT    ?= 5000
@@ -13,6 +14,9 @@ COMPILED := $(CATALOGS:.po=.mo)
 run: $(VENV)/.runtime $(COMPILED)
 	@$(FLASK) forum init
 	@$(FLASK) forum demo --accounts-file instance/demo-accounts.txt
+	@# The worker (mail sender) runs beside the web server and stops with it.
+	@$(FLASK) forum worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: $(VENV)/.dev $(COMPILED)

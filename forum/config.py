@@ -43,6 +43,7 @@ class Defaults:
     MAIL_PASSWORD = None
     MAIL_FROM = "Tabadul <tabadul@localhost>"
     MAIL_MAX_ATTEMPTS = 8  # then the mail is "failed", for an administrator to look at
+    MAIL_SEND_INTERVAL = 10  # seconds between the worker's runs of the sender
 
 
 ENGINE_DEFAULTS = {

@@ -6,12 +6,18 @@ These tests commit for real (the sender commits its claims), also across threads
 
 import email
 import email.policy
+import os
 import re
+import signal
 import socket
+import subprocess
+import sys
 import threading
+import time
 from collections import Counter
 from contextlib import contextmanager
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -460,3 +466,64 @@ def test_queueing_and_sending_mail_leave_the_page_cache_alone(app, reader):
         mail.retry(row)
         db.session.commit()
         assert cache_state() == before
+
+
+# Commands and the worker --------------------------------------------------------------------
+
+
+def test_mail_commands_queue_a_test_mail_and_send_it(app, runner, smtp):
+    result = runner.invoke(args=["forum", "mail", "test", "--to", "Someone@Example.org",
+                                 "--language", "en", "--send"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "Queued test mail" in result.output
+    assert "Sent 1, kept 0, failed 0, to retry later 0." in result.output
+    [message] = smtp.messages
+    assert message["To"].addresses[0].addr_spec == "Someone@example.org"
+    assert message["Subject"] == "Test mail from Tabadul"
+
+    again = runner.invoke(args=["forum", "mail", "send"])
+    assert again.exit_code == 0, again.output
+    assert "Sent 0, kept 0, failed 0, to retry later 0." in again.output
+    bad = runner.invoke(args=["forum", "mail", "test", "--to", "not an address"])
+    assert bad.exit_code != 0
+
+
+def test_the_demo_keeps_a_test_mail_in_each_language(app, runner):
+    result = runner.invoke(args=["forum", "demo"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert sorted(row.language for row in outbox()) == ["ar", "en"]
+
+
+def test_the_worker_sends_mail_and_stops_cleanly_on_sigterm(app, database_url, smtp, reader):
+    with app.app_context():
+        mail_id = queue_for(reader)
+    root = Path(__file__).resolve().parent.parent
+    environment = {
+        **os.environ,
+        "FORUM_DATABASE_URL": database_url,
+        "FORUM_SECRET_KEY": "test-secret",
+        "FORUM_MAIL_SERVER": "127.0.0.1",
+        "FORUM_MAIL_PORT": str(app.config["MAIL_PORT"]),
+        "FORUM_MAIL_SEND_INTERVAL": "1",
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "forum", "worker"],
+        cwd=root, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while not smtp.envelopes and time.monotonic() < deadline and worker.poll() is None:
+            time.sleep(0.1)
+        assert len(smtp.envelopes) == 1
+        worker.send_signal(signal.SIGTERM)
+        output, _ = worker.communicate(timeout=30)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.communicate()
+    assert worker.returncode == 0, output
+    assert "worker started: mail.send" in output
+    assert "SIGTERM: stopping" in output and "worker stopped" in output
+    with app.app_context():
+        assert db.session.get(Mail, mail_id).status == "sent"
