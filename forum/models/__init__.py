@@ -3,6 +3,7 @@
 from forum.models.accounts import AUTHORITY_KINDS, GOVERNORATES, ROLES, LocalAuthority, User
 from forum.models.base import Content, PrivateState
 from forum.models.boards import BOARD_ACCESS, Board, BoardModerator, TaskForce, TaskForceMember
+from forum.models.mail import MAIL_STATUS_LABELS, Mail, MailStatus
 from forum.models.moderation import FLAG_REASONS, AdminLog, Flag, ModerationLog, Notification
 from forum.models.site import PageChange, SiteState
 from forum.models.threads import THREAD_KINDS, Post, PostRevision, Status, Thread
@@ -12,6 +13,7 @@ __all__ = [
     "BOARD_ACCESS",
     "FLAG_REASONS",
     "GOVERNORATES",
+    "MAIL_STATUS_LABELS",
     "ROLES",
     "THREAD_KINDS",
     "AdminLog",
@@ -20,6 +22,8 @@ __all__ = [
     "BoardModerator",
     "Flag",
     "LocalAuthority",
+    "Mail",
+    "MailStatus",
     "ModerationLog",
     "Notification",
     "PageChange",
