@@ -1,4 +1,5 @@
-# Tabadul: `make run` serves the forum, `make test` runs every test. See README.md.
+# Tabadul: `make run` serves the forum (and runs its worker), `make test` runs every test.
+# See README.md.
 VENV    ?= .venv
 PYTHON  ?= python3
 PORT    ?= 5000
@@ -13,6 +14,9 @@ COMPILED := $(CATALOGS:.po=.mo)
 run: $(VENV)/.runtime $(COMPILED)
 	@$(FLASK) forum init
 	@$(FLASK) forum demo --accounts-file instance/demo-accounts.txt
+	@# The worker (mail sender) runs beside the web server and stops with it.
+	@$(FLASK) forum worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: $(VENV)/.dev $(COMPILED)
@@ -59,7 +63,7 @@ forum/translations/%/LC_MESSAGES/messages.mo: forum/translations/%/LC_MESSAGES/m
 
 extract-messages: $(VENV)/.dev
 	$(PYBABEL) extract --project Tabadul --version 0.1 -F babel.cfg -k _l -k lazy_gettext -k mark -o forum/translations/messages.pot --no-location --sort-output .
-	$(PYBABEL) update -i forum/translations/messages.pot -d forum/translations --no-fuzzy-matching --ignore-obsolete
+	$(PYBABEL) update -i forum/translations/messages.pot -d forum/translations --no-fuzzy-matching --ignore-obsolete --width 100
 
 $(VENV)/.runtime: requirements.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)

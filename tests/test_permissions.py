@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from forum.clock import utcnow
 from forum.extensions import db
+from forum.mail import queue_test_mail
 from forum.models import TaskForce, User
 from tests.factories import board_by_slug, make_person, make_reply, make_thread
 
@@ -51,6 +52,8 @@ def scenario(app, moderator, task_force_member, authority):
         restricted = make_thread(task_force_member.id, "tf-financial-experts",
                                  title="سر الفريق", body="نص سري")  # fmt: skip
         pending = make_thread(author.id, title="موضوع معلق", published=False)
+        mail = queue_test_mail(db.session.get(User, author.id))
+        db.session.commit()
         return {
             "author": author.id,
             "public_thread": public.id,
@@ -63,6 +66,7 @@ def scenario(app, moderator, task_force_member, authority):
             "board": board_by_slug("financial-management").id,
             "task_force": task_force.id,
             "task_force_member": task_force_member.id,
+            "mail": mail.id,
         }
 
 
@@ -217,6 +221,11 @@ CASES = [
      expect(404, admin=302)),
     ("admin.reactivate_user", "POST", "/admin/users/{author}/reactivate", {},
      expect(404, admin=302)),
+    # The mail outbox (forum.mail): part of /admin, so 404 for everyone but administrators.
+    ("admin.list_mail", "GET", "/admin/mail", None, ADMIN_ONLY),
+    ("admin.list_mail", "GET", "/admin/mail?status=failed", None, ADMIN_ONLY),
+    ("admin.show_mail", "GET", "/admin/mail/{mail}", None, ADMIN_ONLY),
+    ("admin.retry_mail", "POST", "/admin/mail/{mail}/retry", {}, expect(404, admin=302)),
 ]  # fmt: skip
 
 # Routes that show or change no forum content, or are covered elsewhere, with the reason.

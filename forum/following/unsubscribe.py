@@ -15,7 +15,7 @@ from forum import permissions
 from forum.accounts.queries import get_user
 from forum.boards.queries import get_board
 from forum.following import actions, queries
-from forum.links import external_url
+from forum.mail import absolute_url
 from forum.threads.queries import get_thread
 
 SALT = "forum.following.unsubscribe"
@@ -36,7 +36,7 @@ def unsubscribe_url(user, *, board=None, thread=None):
     """The absolute link that stops the member's subscription to the board or watch of the
     thread: for mail bodies and the List-Unsubscribe header (with List-Unsubscribe-Post:
     List-Unsubscribe=One-Click)."""
-    return external_url("following.unsubscribe_page", token=make_token(user, board, thread))
+    return absolute_url("following.unsubscribe_page", token=make_token(user, board, thread))
 
 
 def make_token(user, board=None, thread=None):

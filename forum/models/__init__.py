@@ -10,6 +10,7 @@ from forum.models.following import (
     Level,
     ThreadWatch,
 )
+from forum.models.mail import MAIL_STATUS_LABELS, Mail, MailStatus
 from forum.models.moderation import FLAG_REASONS, AdminLog, Flag, ModerationLog, Notification
 from forum.models.site import PageChange, SiteState
 from forum.models.threads import THREAD_KINDS, Post, PostRevision, Status, Thread
@@ -20,6 +21,7 @@ __all__ = [
     "FLAG_REASONS",
     "GOVERNORATES",
     "LEVELS",
+    "MAIL_STATUS_LABELS",
     "ROLES",
     "THREAD_KINDS",
     "AdminLog",
@@ -31,6 +33,8 @@ __all__ = [
     "FollowingSettings",
     "Level",
     "LocalAuthority",
+    "Mail",
+    "MailStatus",
     "ModerationLog",
     "Notification",
     "PageChange",

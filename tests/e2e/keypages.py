@@ -13,6 +13,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from forum.extensions import db
 from forum.following import actions as following
 from forum.following.unsubscribe import make_token
+from forum.mail import queue_test_mail
 from forum.models import Flag, User
 from forum.notifications import notify
 from tests import factories
@@ -51,6 +52,8 @@ KEY_PAGES = [
     KeyPage("admin", "/admin/", viewer="admin"),
     KeyPage("admin-users", "/admin/users", viewer="admin"),
     KeyPage("admin-boards", "/admin/boards", viewer="admin"),
+    KeyPage("admin-mail", "/admin/mail", viewer="admin"),
+    KeyPage("admin-mail-one", "/admin/mail/{mail}", viewer="admin"),
     KeyPage("log-in", "/auth/login", viewer="visitor"),
     KeyPage("register", "/auth/register", viewer="visitor"),
     KeyPage("not-found", "/b/tf-financial-experts", viewer="visitor", status=404),
@@ -115,8 +118,8 @@ _WIDE = (
 
 
 def build(app, language, authority_id):
-    """A small forum in one language: a threaded discussion, a pending thread, a flag and a
-    notification."""
+    """A small forum in one language: a threaded discussion, a pending thread, a flag, a
+    notification and a mail."""
     text = _TEXT[language]
     common = {"language": language, "authority_id": authority_id}
     with app.app_context():
@@ -137,11 +140,12 @@ def build(app, language, authority_id):
                               published=False)  # fmt: skip
         db.session.add(Flag(post_id=reply.id, user_id=member.id, reason="off_topic"))
         notify(moderator.id, "thread_approved", thread=thread)
+        mail = queue_test_mail(db.session.get(User, member.id))
         reader = db.session.get(User, moderator.id)
         following.follow_board(reader, thread.board, "daily")
         following.watch_thread(reader, thread)
         db.session.commit()
         ids = {"thread": thread.id, "reply": reply.id, "member": member.id,
-               "search": text["search"],
+               "search": text["search"], "mail": mail.id,
                "unsubscribe": make_token(reader, board=thread.board)}  # fmt: skip
     return Sample(ids=ids, viewers={"moderator": moderator, "admin": admin})
