@@ -1,6 +1,17 @@
 """Fixtures: an app per test on a real database (SQLite, or PostgreSQL when
 FORUM_TEST_DATABASE_URL is set), a client with CSRF on, and one person per role.
 
+The database is created and seeded once per run. Each test then runs in one transaction on one
+connection, rolled back when it ends. The app is not told: its commits are real SQLAlchemy
+commits (the session's events fire, the page cache sees each new version); only the database
+hears RELEASE SAVEPOINT where it would have heard COMMIT (see _savepoint_engine).
+
+So everything a test does shares one connection, and nothing it writes is seen on another.
+A test that needs really committed data (threads with sessions of their own, a live HTTP
+server, a second engine) is marked `@pytest.mark.committed`: its app commits for real, and
+afterwards the tables are emptied and seeded again. The browser suite marks every test that
+uses its live server (tests/e2e/conftest.py).
+
 Requests must be made outside `with app.app_context()`: a request reuses an app context
 that is already pushed, and with it Flask-Login's cached user.
 """
@@ -12,6 +23,7 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import StaticPool
 
 from forum import create_app, seed
 from forum.extensions import db
@@ -48,11 +60,14 @@ def database_url(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def _schema(database_url):
+def _seeded(database_url):
+    """The schema and the seed, committed once: every test starts from this state."""
     app = create_app(_test_config(database_url))
     with app.app_context():
         db.drop_all()
         db.create_all()
+        seed.load_seed()
+        db.session.commit()
         db.engine.dispose()
 
 
@@ -67,16 +82,50 @@ def _test_config(database_url):
     }
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "committed: the test's commits are real and seen on every connection (slower: the "
+        "tables are emptied and seeded again afterwards)",
+    )
+
+
 @pytest.fixture
-def app(database_url, _schema):
-    app = create_app(_test_config(database_url))
-    with app.app_context():
-        seed.load_seed()
-        db.session.commit()
+def app(request, database_url, _savepoint_engine):
+    """A new app on the seeded database: in a transaction rolled back at the end, or really
+    committed for a test marked `committed`."""
+    if request.node.get_closest_marker("committed"):
+        yield from _committed_app(database_url)
+    else:
+        yield from _rolled_back_app(database_url, _savepoint_engine)
+
+
+def _rolled_back_app(database_url, engine):
+    app = _create_app(_test_config(database_url), engine=engine)
+    raw = engine.raw_connection()
+    if engine.dialect.name == "sqlite":
+        # The sqlite3 module opens a transaction only before a write, and a savepoint opened
+        # outside of one would commit when released.
+        _execute(raw.dbapi_connection, "BEGIN")
+    _execute(raw.dbapi_connection, f"SAVEPOINT {_SAVEPOINT}")
+    raw.close()
+    yield app
+    raw = engine.raw_connection()
+    raw.rollback()  # the driver's own: everything since BEGIN
+    raw.close()
+
+
+def _committed_app(database_url):
+    app = _create_app(_test_config(database_url))
     yield app
     with app.app_context():
         db.session.remove()
         _empty_tables()
+        db.session.commit()
+        # A transaction of its own, as in _seeded, so that its first write makes the content
+        # version's row again.
+        seed.load_seed()
+        db.session.commit()
         db.engine.dispose()
 
 
@@ -88,7 +137,63 @@ def _empty_tables():
         db.session.execute(text("PRAGMA foreign_keys = OFF"))
         for table in reversed(db.metadata.sorted_tables):
             db.session.execute(table.delete())
-    db.session.commit()
+
+
+@pytest.fixture(scope="session")
+def _savepoint_engine(database_url, _seeded):
+    """The engine of every test that is not marked `committed`: one connection (so that every
+    session and every engine.connect() sees what the test wrote), on which COMMIT becomes
+    RELEASE SAVEPOINT and ROLLBACK becomes ROLLBACK TO SAVEPOINT.
+
+    SQLAlchemy's recipe (a session joined to an outer transaction) would need the app to use a
+    session made here, would miss the app's engine.connect() calls, and shows its SAVEPOINT
+    statements to the query counts. Here the app, its session and their events are untouched:
+    only the dialect, the last step before the driver, is told what commit and rollback mean.
+    Kept for the whole run, the engine also keeps its compiled SQL from test to test.
+    """
+    # No reset on return: SQLAlchemy rolls back what it began itself, and the pool's own
+    # rollback would undo the test's work. No pre-ping: it switches to autocommit to ping.
+    engine = create_engine(database_url, poolclass=StaticPool, pool_reset_on_return=None)
+    with engine.connect():
+        pass  # the first connection sets the dialect up, with its real commit and rollback
+    dialect = engine.dialect
+    dialect.do_commit = _release_and_renew_savepoint
+    dialect.do_rollback = _roll_back_to_savepoint
+    # Changing the isolation level (the page cache reads the version with AUTOCOMMIT) would
+    # commit, or be refused, inside the transaction; within it, every level is the same.
+    dialect.set_isolation_level = lambda dbapi_connection, level: None
+    yield engine
+    engine.dispose()
+
+
+_SAVEPOINT = "test_commit"
+
+
+def _execute(dbapi_connection, statement):
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(statement)
+    finally:
+        cursor.close()
+
+
+def _release_and_renew_savepoint(dbapi_connection):
+    _execute(dbapi_connection, f"RELEASE SAVEPOINT {_SAVEPOINT}")
+    _execute(dbapi_connection, f"SAVEPOINT {_SAVEPOINT}")
+
+
+def _roll_back_to_savepoint(dbapi_connection):
+    _execute(dbapi_connection, f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}")
+
+
+def _create_app(config, *, engine=None):
+    """create_app(), on the given engine if any (its compiled SQL is kept from test to test)."""
+    app = create_app(config)
+    if engine is not None:
+        with app.app_context():
+            db.engine.dispose()  # never connected: engines connect on first use
+            db.engines[None] = engine  # the app's own dict of engines, by bind key
+    return app
 
 
 @pytest.fixture
