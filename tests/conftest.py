@@ -21,6 +21,7 @@ import uuid
 from contextlib import contextmanager
 
 import pytest
+from jinja2 import BytecodeCache
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
@@ -186,9 +187,29 @@ def _roll_back_to_savepoint(dbapi_connection):
     _execute(dbapi_connection, f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}")
 
 
+class _CompiledTemplates(BytecodeCache):
+    """Compiled templates kept for the whole run (each new app would compile every template it
+    renders again, some 20 ms each). Jinja checks the source's checksum before using one."""
+
+    def __init__(self):
+        self.code = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED_TEMPLATES = _CompiledTemplates()
+
+
 def _create_app(config, *, engine=None):
-    """create_app(), on the given engine if any (its compiled SQL is kept from test to test)."""
+    """create_app(), sharing with earlier tests what holds no state of theirs and is slow to
+    build again: the compiled templates and, when given, the engine."""
     app = create_app(config)
+    app.jinja_env.bytecode_cache = _COMPILED_TEMPLATES
     if engine is not None:
         with app.app_context():
             db.engine.dispose()  # never connected: engines connect on first use
