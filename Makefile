@@ -31,17 +31,25 @@ format: $(VENV)/.dev
 
 install: $(VENV)/.dev
 
-# Benchmark (bench/README.md): build a forum, serve it with gunicorn, drive it with wrk.
-# PostgreSQL: FORUM_DATABASE_URL=postgresql+psycopg://… make bench (that database is emptied).
-bench: $(VENV)/.dev $(COMPILED)
+# Benchmark (bench/README.md): build a forum, serve it with gunicorn, drive it with wrk:
+# each page alone, the long tail warm and under 1 write/s, the mixed run, and the thread page
+# with the page cache off. PostgreSQL: FORUM_DATABASE_URL=postgresql+psycopg://… make bench
+# (that database is emptied). Short runs keep `make bench` within about three minutes.
+BENCH_ARGS ?= --duration 5s --warmup 1s
+define bench_runs
 	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk"; exit 1; }
-	$(PY) -m bench.generate small
-	$(PY) -m bench.run small
+	$(PY) -m bench.generate $(1)
+	$(PY) -m bench.run $(1) $(2)
+	$(PY) -m bench.run $(1) $(2) --mix longtail --writes-per-second 1
+	$(PY) -m bench.run $(1) $(2) --mix mixed --duration 10s
+	$(PY) -m bench.run $(1) $(2) --no-page-cache --pages thread_20
+endef
+
+bench: $(VENV)/.dev $(COMPILED)
+	$(call bench_runs,small,$(BENCH_ARGS))
 
 bench-large: $(VENV)/.dev $(COMPILED)
-	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk"; exit 1; }
-	$(PY) -m bench.generate large
-	$(PY) -m bench.run large
+	$(call bench_runs,large,)
 
 # Catalogs: .po files are committed, .mo files are built here.
 translations: $(COMPILED)

@@ -6,7 +6,7 @@ The database is FORUM_DATABASE_URL when set (it is emptied first), else a SQLite
 bench/results/. Rows go in with SQLAlchemy Core executemany in batches, with post HTML taken
 from a pool rendered once, and every counter computed here exactly as
 forum.threads.actions keeps it. A manifest (bench/results/<size>.json) tells bench.run which
-board, threads and account to use.
+board, threads and accounts to use, and lists the public thread ids for the long-tail run.
 """
 
 import argparse
@@ -34,6 +34,7 @@ from forum.models import (
     Board,
     BoardModerator,
     LocalAuthority,
+    Notification,
     Post,
     TaskForceMember,
     Thread,
@@ -47,6 +48,10 @@ BENCH_EMAIL = "bench@tabadul.test"
 # A fresh password per generated forum; bench.run reads it back from the manifest.
 BENCH_PASSWORD = secrets.token_urlsafe(12)
 BENCH_TASK_FORCE = "financial-experts"
+# Two more plain members (same password) for the mixed run: one posts replies, one reads
+# their notifications. Neither is the bench account, so each has a session of their own.
+WRITER_ID, NOTIFIED_ID = 4, 5
+NOTIFICATIONS = 30
 MAX_DEPTH = 8
 BATCH_POSTS = 20_000
 
@@ -112,7 +117,8 @@ def main(argv=None):
     url = args.database or os.environ.get("FORUM_DATABASE_URL") or _sqlite_url(args.size)
     started = time.monotonic()
     manifest = generate(url, SIZES[args.size], random.Random(args.seed))
-    manifest.update(size=args.size, seconds=round(time.monotonic() - started, 1))
+    manifest.update(size=args.size, seconds=round(time.monotonic() - started, 1),
+                    generated_at=utcnow().isoformat(timespec="seconds"))  # fmt: skip
     path = RESULTS / f"{args.size}.json"
     path.write_text(json.dumps(manifest, indent=2))
     print(f"{args.size}: {manifest['posts']:,} posts in {manifest['seconds']} s → {path}")
@@ -140,12 +146,18 @@ def generate(url, size, rng):
             if connection.dialect.name == "sqlite":
                 connection.exec_driver_sql("PRAGMA synchronous = OFF")
             manifest = _content(connection, size, rng, boards, users, (openings, replies))
+            _notifications(connection, rng, NOTIFIED_ID, manifest["public_threads"])
         # An open transaction would keep VACUUM from marking rows visible to all.
         db.session.remove()
         _analyze()
+    accounts = {"writer": _account(WRITER_ID), "notified": _account(NOTIFIED_ID)}
     manifest.update(database_url=url, login={"email": BENCH_EMAIL, "password": BENCH_PASSWORD},
-                    bench_user_id=bench_user)  # fmt: skip
+                    bench_user_id=bench_user, accounts=accounts)  # fmt: skip
     return manifest
+
+
+def _account(user_id):
+    return {"id": user_id, "email": f"member{user_id}@tabadul.test", "password": BENCH_PASSWORD}
 
 
 def _people(size, rng, boards):
@@ -231,7 +243,8 @@ def _content(connection, size, rng, boards, users, pool):
     tallies = {slug: BoardTally() for slug in boards}
     authored = dict.fromkeys(users, 0)
     progress = Progress(size.posts, "posts")
-    batch, post_id, manifest = Batch(), 0, {"twenty_post_threads": []}
+    batch, post_id = Batch(), 0
+    manifest = {"twenty_post_threads": [], "public_threads": [], "locked_threads": []}
     pinned_left = {slug: 2 for slug in boards}
     for thread_id, (count, slug) in enumerate(plan, start=1):
         created = now - timedelta(seconds=span) + timedelta(seconds=starts[thread_id - 1])
@@ -246,6 +259,10 @@ def _content(connection, size, rng, boards, users, pool):
         batch.posts.extend(posts)
         link = {"tid": thread_id, "first": posts[0]["id"], "last": thread.pop("_last")}
         batch.thread_links.append(link)
+        if status == "published" and boards[slug].access == "public":
+            manifest["public_threads"].append(thread_id)  # what a visitor may read
+            if thread["locked"]:
+                manifest["locked_threads"].append(thread_id)
         if slug == BENCH_BOARD and count == 500:
             manifest["thread_500"] = thread_id
         elif slug == BENCH_BOARD and count == 20 and len(manifest["twenty_post_threads"]) < 5:
@@ -347,10 +364,34 @@ def _finish_counters(connection, boards, tallies, authored):
     )  # fmt: skip
 
 
+def _notifications(connection, rng, user_id, thread_ids):
+    """A page of notifications about public threads, half of them unread."""
+    now = utcnow()
+    rows = []
+    for number in range(NOTIFICATIONS):
+        thread_id = rng.choice(thread_ids)
+        rows.append({
+            "user_id": user_id, "kind": rng.choice(("thread_approved", "post_approved")),
+            "thread_id": thread_id, "post_id": None, "data": {},
+            "created_at": now - timedelta(hours=number * 7),
+            "read_at": None if number % 2 else now,
+        })  # fmt: skip
+    connection.execute(Notification.__table__.insert(), rows)
+    connection.commit()
+
+
 def _analyze():
-    """Fresh statistics, so that both planners choose the listing indexes."""
+    """Fresh statistics, so that both planners choose the listing indexes; on PostgreSQL the
+    id sequences also move past the ids written here, or the next reply would reuse one."""
     if db.engine.dialect.name == "postgresql":
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            for table in ("users", "threads", "posts", "notifications", "local_authorities"):
+                connection.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                        f"(SELECT coalesce(max(id), 1) FROM {table}))"
+                    )
+                )
             connection.execute(text("VACUUM ANALYZE"))
     else:
         with db.engine.connect() as connection:

@@ -1,40 +1,42 @@
-"""Serve the forum and the ceiling app with gunicorn and drive each page with wrk.
+"""Serve the forum with gunicorn and drive it with wrk: one page at a time, or with writes.
 
-    python -m bench.run small|large [--duration 10s] [--connections 16] [--threads 2]
+    python -m bench.run small|large [--mix pages|longtail|mixed] [--duration 10s]
+        [--no-page-cache] [--pages KEY,…] [--writes-per-second 1]
 
-Reads the manifest bench.generate wrote (bench/results/<size>.json). Prints one table row per
-page: requests/s, p50 and p99 latency, the share of the ceiling's requests/s in the same run,
-SQL queries per page (on a cache miss and a hit), HTML bytes and the peak RSS of a worker.
-Writes the figures as JSON to bench/results/run-<size>.json.
+Reads the manifest bench.generate wrote (bench/results/<size>.json). The pages mix (the
+default) prints one table row per page and reader: requests/s, p50 and p99 latency, the share
+of the ceiling's requests/s in the same run, SQL queries per page (on a cache miss and a hit),
+HTML bytes, the peak RSS of a worker and the page-cache hit rate. The longtail and mixed runs
+are in bench.mixes. Each run is kept under its name in bench/results/run-<size>.json.
 """
 
 import argparse
-import contextlib
 import json
 import os
-import re
 import shutil
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
-import requests
 from sqlalchemy import event
 
+from bench import mixes
+from bench.load import run_wrk
+from bench.serve import (
+    SECRET,
+    check_answers,
+    csrf_token,
+    log_in,
+    serve,
+    session_cookie,
+    worker_peak_rss_mb,
+)
 from forum import create_app
 from forum.extensions import db
 
-ROOT = Path(__file__).parent.parent
 RESULTS = Path(__file__).parent / "results"
-REPORT_LUA = Path(__file__).parent / "report.lua"
-GUNICORN = str(Path(sys.executable).parent / "gunicorn")
-SECRET = "bench-secret-key"
-_TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-# One User-Agent for logging in and for wrk: Flask-Login ties a session to its client.
-USER_AGENT = "tabadul-bench"
+MIXES = ("pages", "longtail", "mixed")
+# Keys a manifest from before the longtail and mixed runs lacks.
+NEEDED = ("public_threads", "locked_threads", "accounts", "generated_at")
 
 
 def pages(manifest):
@@ -55,10 +57,23 @@ def pages(manifest):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("size", help="small or large (the manifest bench.generate wrote)")
+    parser.add_argument(
+        "--mix",
+        choices=MIXES,
+        default="pages",
+        help="pages: one page at a time (default); longtail, mixed: reads beside writes",
+    )
     parser.add_argument("--duration", default="10s")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--warmup", default="2s")
+    parser.add_argument("--pages", help="pages mix: only these page keys (comma-separated)")
+    parser.add_argument(
+        "--writes-per-second",
+        type=float,
+        default=1.0,
+        help="longtail, mixed: replies a second (longtail runs 0 first)",
+    )
     parser.add_argument(
         "--no-page-cache",
         action="store_true",
@@ -68,140 +83,87 @@ def main(argv=None):
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: apt-get install -y wrk")
     manifest = json.loads((RESULTS / f"{args.size}.json").read_text())
-    settings = f"-t{args.threads} -c{args.connections} -d{args.duration}"
+    missing = [key for key in NEEDED if key not in manifest]
+    if missing:
+        sys.exit(f"the manifest predates this run ({', '.join(missing)} missing): "
+                 f"python -m bench.generate {args.size}")  # fmt: skip
     print(f"{args.size}: {manifest['posts']:,} posts, {manifest['threads']:,} threads; "
-          f"wrk {settings}; gunicorn 2 sync workers")  # fmt: skip
-    cache_bytes = 0 if args.no_page_cache else None
-    counts = count_queries(manifest, cache_bytes)
+          f"gunicorn 2 sync workers{'; page cache OFF' if args.no_page_cache else ''}")  # fmt: skip
     env = {**os.environ, "FORUM_DATABASE_URL": manifest["database_url"], "FORUM_SECRET_KEY": SECRET}
-    if cache_bytes == 0:
+    if args.no_page_cache:
         env["FORUM_PAGE_CACHE_BYTES"] = "0"
+    if args.mix == "pages":
+        run = pages_run(manifest, args, env)
+        print_table(run)
+    elif args.mix == "longtail":
+        run = mixes.longtail(manifest, args, env)
+        mixes.print_longtail(run)
+    else:
+        run = mixes.mixed(manifest, args, env)
+        mixes.print_mixed(run)
+    run["page_cache"] = not args.no_page_cache
+    name = args.mix + ("-no-page-cache" if args.no_page_cache else "")
+    save(manifest, name, run)
+    if args.mix == "pages":
+        print_size_comparison(name)
+
+
+def pages_run(manifest, args, env):
+    """Each page alone, for a visitor and for a member, beside the ceiling app."""
+    chosen = pages(manifest)
+    if args.pages:
+        keys = args.pages.split(",")
+        chosen = [page for page in chosen if page[0] in keys]
+        if not chosen:
+            known = ", ".join(page[0] for page in pages(manifest))
+            sys.exit(f"no page among {args.pages}; the keys are {known}")
+    counts = count_queries(manifest, chosen, 0 if args.no_page_cache else None)
     with serve("bench.ceiling:app", env) as (base, master):
-        ceiling = drive(base + "/", master, args)
+        ceiling = drive(base, "/", master, args)
     rows = []
     with serve("wsgi:app", env) as (base, master):
-        cookie = log_in(base, manifest["login"])
+        cookie = session_cookie(log_in(base, manifest["login"]))
         for who, header in (("anonymous", None), ("logged in", cookie)):
-            for key, label, path in pages(manifest):
-                result = drive(base + path, master, args, cookie=header)
+            for key, label, path in chosen:
+                result = drive(base, path, master, args, cookie=header)
                 result.update(key=key, page=label, who=who, path=path, **counts[(who, path)])
                 result["ratio"] = result["rps"] / ceiling["rps"] if ceiling["rps"] else 0
                 rows.append(result)
-    report = {"size": args.size, "posts": manifest["posts"], "threads": manifest["threads"],
-              "database": manifest["database_url"].split(":")[0], "wrk": settings,
-              "page_cache": not args.no_page_cache, "ceiling": ceiling, "pages": rows}  # fmt: skip
+    return {"wrk": f"-t{args.threads} -c{args.connections} -d{args.duration}",
+            "ceiling": ceiling, "pages": rows}  # fmt: skip
+
+
+def save(manifest, name, run):
+    """Keep this run under its name in run-<size>.json, beside the other runs on the same
+    generated forum (a forum generated afresh starts a new file)."""
+    path = RESULTS / f"run-{manifest['size']}.json"
+    report = json.loads(path.read_text()) if path.exists() else {}
+    if report.get("generated_at") != manifest["generated_at"]:
+        report = {"size": manifest["size"], "posts": manifest["posts"],
+                  "threads": manifest["threads"], "generated_at": manifest["generated_at"],
+                  "database": manifest["database_url"].split(":")[0], "runs": {}}  # fmt: skip
+    report["runs"][name] = run
     RESULTS.mkdir(exist_ok=True)
-    suffix = "-no-page-cache" if args.no_page_cache else ""
-    (RESULTS / f"run-{args.size}{suffix}.json").write_text(json.dumps(report, indent=2))
-    print_table(report)
-    print_size_comparison(suffix)
-
-
-# Serving ------------------------------------------------------------------------------------
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@contextlib.contextmanager
-def serve(target, env):
-    """gunicorn with 2 sync workers on a free local port; stopped (master and workers) on exit."""
-    port = free_port()
-    command = [GUNICORN, "-w", "2", "-k", "sync", "-b", f"127.0.0.1:{port}",
-               "--access-logfile", "/dev/null", "--error-logfile", "-", "--log-level", "warning",
-               target]  # fmt: skip
-    process = subprocess.Popen(command, cwd=ROOT, env=env)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(base, process)
-        yield base, process.pid
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-
-
-def _wait_until_up(base, process):
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            sys.exit(f"gunicorn stopped with status {process.returncode}")
-        try:
-            with urllib.request.urlopen(base + "/", timeout=2):
-                return
-        except OSError:
-            time.sleep(0.2)
-    sys.exit("gunicorn did not answer within 30 s")
-
-
-def worker_peak_rss_mb(master):
-    """The highest peak resident set (VmHWM) among the master's workers, in MB."""
-    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-    peaks = []
-    for pid in children:
-        with contextlib.suppress(OSError):
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    peaks.append(int(line.split()[1]) / 1024)
-    return round(max(peaks), 1) if peaks else None
-
-
-def log_in(base, login):
-    """A session cookie for the bench account, through the real login form."""
-    browser = requests.Session()
-    browser.headers["User-Agent"] = USER_AGENT
-    form = browser.get(base + "/auth/login")
-    token = _TOKEN.search(form.text).group(1)
-    answer = browser.post(base + "/auth/login", allow_redirects=False,
-                          data={**login, "csrf_token": token})  # fmt: skip
-    if answer.status_code != 302 or "session" not in browser.cookies:
-        sys.exit(f"logging in failed (status {answer.status_code})")
-    return f"session={browser.cookies['session']}"
+    path.write_text(json.dumps(report, indent=2))
 
 
 # Driving ------------------------------------------------------------------------------------
 
 
-def wrk(url, args, duration, cookie=None):
-    command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{duration}",
-               "--latency", "-s", str(REPORT_LUA), "-H", f"User-Agent: {USER_AGENT}"]  # fmt: skip
-    if cookie:
-        command += ["-H", f"Cookie: {cookie}"]
-    output = subprocess.run(command + [url], capture_output=True, text=True, check=False)
-    lines = output.stdout.strip().splitlines()
-    if output.returncode != 0 or not lines:
-        sys.exit(f"wrk failed on {url}: {output.stderr.strip()}")
-    return json.loads(lines[-1])
-
-
-def drive(url, master, args, cookie=None):
+def drive(base, path, master, args, cookie=None):
     """Warm the page up, then measure it; errors are counted, not hidden."""
-    headers = {"User-Agent": USER_AGENT, **({"Cookie": cookie} if cookie else {})}
-    for _ in range(2):  # the second one shows whether the page comes from the cache
-        answer = requests.get(url, headers=headers, allow_redirects=False, timeout=10)
-        if answer.status_code != 200:
-            sys.exit(f"{url} answered {answer.status_code}")
-    wrk(url, args, args.warmup, cookie)
-    figures = wrk(url, args, args.duration, cookie)
-    seconds = figures["duration_us"] / 1e6
-    errors = sum(figures["errors"].values())
-    return {
-        "rps": round(figures["requests"] / seconds, 1),
-        "p50_ms": figures["latency_us"]["p50"] / 1000,
-        "p99_ms": figures["latency_us"]["p99"] / 1000,
-        "errors": errors,
-        "bytes": len(answer.content),
-        "peak_rss_mb": worker_peak_rss_mb(master),
-        "page_cache": answer.headers.get("X-Page-Cache", "off"),
-    }
+    answer = check_answers(base, path, cookie)
+    options = {"threads": args.threads, "connections": args.connections, "cookie": cookie}
+    run_wrk(base + path, args.warmup, **options)
+    figures = run_wrk(base + path, args.duration, **options)
+    figures.update(bytes=len(answer.content), peak_rss_mb=worker_peak_rss_mb(master))
+    return figures
 
 
 # SQL queries per page, counted in-process on the same database -------------------------------
 
 
-def count_queries(manifest, cache_bytes=None):
+def count_queries(manifest, chosen, cache_bytes=None):
     """Statements per page for a visitor and a member: first request, then the same again."""
     config = {"DATABASE_URL": manifest["database_url"], "SECRET_KEY": SECRET}
     if cache_bytes is not None:
@@ -213,9 +175,9 @@ def count_queries(manifest, cache_bytes=None):
     counts = {}
     visitor, member = app.test_client(), app.test_client()
     page = member.get("/auth/login").get_data(as_text=True)
-    member.post("/auth/login", data={**manifest["login"], "csrf_token": _TOKEN.search(page)[1]})
+    member.post("/auth/login", data={**manifest["login"], "csrf_token": csrf_token(page)})
     for who, client in (("anonymous", visitor), ("logged in", member)):
-        for _key, _label, path in pages(manifest):
+        for _key, _label, path in chosen:
             statements.clear()
             client.get(path)
             miss = len(statements)
@@ -228,30 +190,33 @@ def count_queries(manifest, cache_bytes=None):
 # Reporting ----------------------------------------------------------------------------------
 
 
-def print_table(report):
-    ceiling = report["ceiling"]
-    if not report["page_cache"]:
-        print("\npage cache OFF: every request renders its page")
-    print(f"\nceiling (bare Flask, 5 KB template): {ceiling['rps']:,.0f} req/s, "
+def print_table(run):
+    ceiling = run["ceiling"]
+    print(f"\npages, one at a time; wrk {run['wrk']}")
+    print(f"ceiling (bare Flask, 5 KB template): {ceiling['rps']:,.0f} req/s, "
           f"p50 {ceiling['p50_ms']:.2f} ms, p99 {ceiling['p99_ms']:.2f} ms")  # fmt: skip
     header = (f"{'who':<10} {'page':<16} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'ceiling':>7} "
-              f"{'SQL':>7} {'HTML B':>7} {'RSS MB':>6} {'errors':>6} cache")  # fmt: skip
+              f"{'SQL':>7} {'HTML B':>7} {'RSS MB':>6} {'errors':>6} {'hit':>5}")  # fmt: skip
     print(header)
     print("-" * len(header))
-    for row in report["pages"]:
+    for row in run["pages"]:
         queries = f"{row['queries']}/{row['queries_again']}"
+        hit = "—" if row["hit_rate"] is None else f"{row['hit_rate']:.0%}"
         print(f"{row['who']:<10} {row['page']:<16} {row['rps']:>8,.0f} {row['p50_ms']:>7.2f} "
               f"{row['p99_ms']:>7.2f} {row['ratio']:>7.0%} {queries:>7} {row['bytes']:>7,} "
-              f"{row['peak_rss_mb']:>6} {row['errors']:>6} {row['page_cache']}")  # fmt: skip
+              f"{row['peak_rss_mb']:>6} {row['errors']:>6} {hit:>5}")  # fmt: skip
     print("SQL = statements on the first request / on the same request again (cached).")
+    print("hit = share of responses with X-Page-Cache: hit (— when none carried the header).")
 
 
-def print_size_comparison(suffix=""):
+def print_size_comparison(name):
     """When both sizes were run, each page's p50 on large as a multiple of its p50 on small."""
-    files = [RESULTS / f"run-small{suffix}.json", RESULTS / f"run-large{suffix}.json"]
+    files = [RESULTS / "run-small.json", RESULTS / "run-large.json"]
     if not all(path.exists() for path in files):
         return
-    small, large = (json.loads(path.read_text()) for path in files)
+    small, large = (json.loads(path.read_text()).get("runs", {}).get(name) for path in files)
+    if not (small and large):
+        return
     p50_small = {(row["who"], row["key"]): row["p50_ms"] for row in small["pages"]}
     print("\np50 large / p50 small (target ≤ 1.5):")
     for row in large["pages"]:

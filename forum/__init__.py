@@ -33,11 +33,14 @@ def create_app(test_config=None):
 def _init_extensions(app):
     from flask_babel import gettext
 
-    from forum import models  # noqa: F401  (the tables must be known before migrations run)
+    from forum import changes, database, models  # noqa: F401  (tables and their listeners)
+    from forum.accounts.queries import get_user
     from forum.extensions import babel, csrf, db, login_manager, migrate
     from forum.i18n import mark, select_locale
 
     db.init_app(app)
+    with app.app_context():
+        database.configure(db.engine)
     migrate.init_app(
         app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True
     )
@@ -52,7 +55,7 @@ def _init_extensions(app):
     @login_manager.user_loader
     def load_user(session_id):
         user_id, _, token = session_id.partition(".")
-        user = db.session.get(models.User, int(user_id)) if user_id.isdigit() else None
+        user = get_user(int(user_id)) if user_id.isdigit() else None
         # A suspended or deactivated member is logged out on their next request, and a session
         # from before a suspension or password change never comes back.
         if user is None or not user.is_active or token != user.session_token:
@@ -64,12 +67,12 @@ def _register_blueprints(app):
     from forum.accounts.views import bp as accounts
     from forum.admin.views import bp as admin
     from forum.boards.views import bp as boards
-    from forum.moderation.posts import bp as post_tools
     from forum.moderation.views import bp as moderation
     from forum.notifications.views import bp as notifications
+    from forum.posts.views import bp as posts
     from forum.site.views import bp as site
     from forum.threads.views import bp as threads
 
-    for blueprint in (site, accounts, boards, threads, post_tools, moderation, notifications,
+    for blueprint in (site, accounts, boards, threads, posts, moderation, notifications,
                       admin):  # fmt: skip
         app.register_blueprint(blueprint)

@@ -1,83 +1,125 @@
-"""HTTP caching: whole pages, exactly invalidated, and year-long static files.
+"""HTTP caching: visitors' pages kept per worker and invalidated by scope, members' pages
+revalidated by ETag, and year-long static files.
 
 A visitor's page (anonymous, GET, no flashed message) depends only on the address, the
-language and the forum's content, so one copy serves every visitor. A member's page is kept
-for that member's session alone (see _cache_key). Each worker keeps rendered pages under one
-content version, read from the one-row `site_state` table at the start of every cacheable
-request: that read is the only query a cached visitor page costs (a member's adds the
-loading of their account, which also checks that they are still allowed in).
+language and the forum's content, so one copy serves every visitor. While it renders, the
+page records the scope of every content row it loads (forum.models.base: a thread, a board,
+a person); a write logs the scopes it changed (forum.changes). At the start of every
+cacheable request the worker reads the log entries newer than the last it read — one query,
+usually answered by no row — and drops the pages that read a changed scope. A reply thus
+drops its thread, its board and the home page, not every page of the forum; a change whose
+reach is unknown (a board's access, raw SQL, `flask forum cache bump`) drops everything.
 
-Every transaction that writes anything bumps the version before it commits, in the same
-transaction (a session listener below, so no action, moderation tool, admin page or command
-can forget it). Readers therefore see either the old version and the old content or the new
-version and the new content; a page stored under an old version is never served again. The
-version lives in the database rather than in a file or in process memory because it must
-commit or roll back with the write, and be seen by every worker on every host.
+A page is stored only when no change was read while it rendered, so a page can never be
+older than the log the worker has read. Pages must not show the time relative to now ("5
+minutes ago"): tests render each cacheable page a day apart and compare.
 
-A visitor's page is stored only when nothing in it can belong to one person: no flashed
-message, no CSRF token rendered, no cookie set. Pages that show the time relative to
-now ("5 minutes ago") must not be listed in CACHEABLE_ENDPOINTS.
+Members' pages carry their own header, tokens and state and are not stored; they get an ETag
+so that an unchanged page costs no transfer.
 """
 
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from flask import current_app, g, request, session
+from flask import current_app, g, has_request_context, request, session
 from flask_login import current_user
-from sqlalchemy import event, insert, select, update
-from sqlalchemy.sql.elements import TextClause
+from sqlalchemy import event
 
+from forum.changes import read_changes
 from forum.extensions import db
 from forum.i18n import current_language
-from forum.models import SiteState
+from forum.models.base import SITE
 
 # Pages shown to visitors that depend on nothing but their address, language and content.
 CACHEABLE_ENDPOINTS = frozenset(
     {"boards.home", "boards.show_board", "threads.show_thread", "accounts.profile"}
 )
 STATIC_MAX_AGE = 365 * 24 * 3600
-_WRITE_VERBS = ("insert", "update", "delete")
 
 
 @dataclass(frozen=True)
 class CachedPage:
     body: bytes
     headers: tuple
+    scopes: frozenset
 
 
 class PageCache:
-    """Rendered pages of one content version; a newer version empties it."""
+    """Rendered pages with the scopes they read; safe to share between a worker's threads."""
 
     def __init__(self, max_bytes):
         self.max_bytes = max_bytes
-        self.version = None
-        self.pages = OrderedDict()
-        self.size = 0
+        self.seen = None  # the newest version of the change log applied here
+        # Counts site-wide changes seen: what a worker keeps beside its pages (the board
+        # table of forum.permissions) is valid for one generation.
+        self.generation = 0
+        self._pages = OrderedDict()
+        self._readers = {}  # scope → keys of the pages that read it
+        self._size = 0
+        self._lock = threading.Lock()
 
-    def get(self, version, key):
-        if version != self.version:
-            self.pages.clear()
-            self.size, self.version = 0, version
-            return None
-        page = self.pages.get(key)
-        if page is not None:
-            self.pages.move_to_end(key)
-        return page
+    def __len__(self):
+        return len(self._pages)
 
-    def put(self, version, key, page):
-        # A request that began under an older version may finish after the bump: drop it.
-        if version != self.version or key in self.pages:
+    def sync(self, read_changes):
+        """Apply the change log's entries newer than those already applied."""
+        with self._lock:
+            since = self.seen
+        head, scopes = read_changes(since)
+        with self._lock:
+            if since is None or SITE in scopes:
+                self._clear()
+            else:
+                for changed in scopes:
+                    for key in self._readers.pop(changed, ()):
+                        self._drop(key)
+            self.seen = head if self.seen is None else max(self.seen, head)
+            return self.seen
+
+    def get(self, key):
+        with self._lock:
+            page = self._pages.get(key)
+            if page is not None:
+                self._pages.move_to_end(key)
+            return page
+
+    def put(self, key, page, seen):
+        """Keep a page rendered after applying the log up to `seen`, unless newer entries
+        have been applied since: they may have changed what it shows."""
+        with self._lock:
+            if seen != self.seen or key in self._pages:
+                return
+            self._pages[key] = page
+            self._size += len(page.body)
+            for scope in page.scopes:
+                self._readers.setdefault(scope, set()).add(key)
+            while self._size > self.max_bytes and self._pages:
+                self._drop(next(iter(self._pages)))
+
+    def _drop(self, key):
+        page = self._pages.pop(key, None)
+        if page is None:
             return
-        self.pages[key] = page
-        self.size += len(page.body)
-        while self.size > self.max_bytes and self.pages:
-            _, evicted = self.pages.popitem(last=False)
-            self.size -= len(evicted.body)
+        self._size -= len(page.body)
+        for scope in page.scopes:
+            readers = self._readers.get(scope)
+            if readers is not None:
+                readers.discard(key)
+                if not readers:
+                    del self._readers[scope]
+
+    def _clear(self):
+        self._pages.clear()
+        self._readers.clear()
+        self._size = 0
+        self.generation += 1
 
 
 def init_app(app):
-    """Page caching per worker (PAGE_CACHE_BYTES, 0 turns it off) and static file headers."""
+    """Page caching per worker (PAGE_CACHE_BYTES, 0 turns it off) and HTTP cache headers."""
     app.after_request(_static_cache_headers)
+    app.after_request(_revalidate_members_pages)
     max_bytes = app.config["PAGE_CACHE_BYTES"]
     if max_bytes <= 0:
         return
@@ -86,105 +128,38 @@ def init_app(app):
     app.after_request(_store_page)
 
 
-# Content version -------------------------------------------------------------------------
+def depends_on(*scopes):
+    """Declare that the page being rendered lists rows by these scopes (a list that a new
+    row joins, which the page could not have loaded)."""
+    if has_request_context():
+        reads = g.get("page_reads")
+        if reads is not None:
+            reads.update(scopes)
 
 
-_SITE_STATE = SiteState.__table__
-# Built once and run on the session's connection: the ORM layer adds nothing to one column.
-_READ_VERSION = select(_SITE_STATE.c.version).where(_SITE_STATE.c.id == 1)
-_BUMP_VERSION = (
-    update(_SITE_STATE).where(_SITE_STATE.c.id == 1).values(version=_SITE_STATE.c.version + 1)
-)
-
-
-def content_version(*, in_session=True):
-    """The current content version, or None before the first write created the row.
-
-    Outside the session (in_session=False) it is read on an autocommit connection: one round
-    trip instead of BEGIN, SELECT and ROLLBACK, which is most of what a visitor's cached page
-    costs on PostgreSQL.
-    """
-    if in_session:
-        return db.session.connection().execute(_READ_VERSION).scalar()
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        return connection.execute(_READ_VERSION).scalar()
-
-
-def _bump(session):
-    """Advance the version inside the session's transaction, once per transaction."""
-    if session.info.get("content_version_bumped"):
-        return
-    session.info["content_version_bumped"] = True
-    connection = session.connection()
-    changed = connection.execute(_BUMP_VERSION)
-    if changed.rowcount == 0:
-        connection.execute(insert(_SITE_STATE).values(id=1, version=1))
-
-
-@event.listens_for(db.session, "before_flush")
-def _bump_before_flush(session, flush_context, instances):
-    changed = session.new or session.deleted
-    if not changed:
-        changed = any(session.is_modified(obj) for obj in session.dirty)
-    if changed:
-        _bump(session)
-
-
-@event.listens_for(db.session, "do_orm_execute")
-def _bump_on_bulk_write(state):
-    """UPDATE/DELETE/INSERT statements run through the session skip the flush: bump here."""
-    statement = state.statement
-    if isinstance(statement, TextClause):
-        writes = statement.text.lstrip().lower().startswith(_WRITE_VERBS)
-    else:
-        writes = state.is_insert or state.is_update or state.is_delete
-    if writes:
-        _bump(state.session)
-
-
-@event.listens_for(db.session, "after_commit")
-@event.listens_for(db.session, "after_soft_rollback")
-def _transaction_over(session, *args):
-    session.info.pop("content_version_bumped", None)
-
-
-# Pages ------------------------------------------------------------------------------------
-
-
-def _cache_key():
-    """The key of this request's page, or None when it must be rendered afresh.
-
-    A visitor's page is shared by every visitor. A member's page is kept for their session
-    only: the key holds their id and their session's CSRF secret, so the tokens rendered in
-    it are theirs, and logging out and in again starts afresh.
-    """
-    place = (request.host, request.full_path, current_language())
-    if not current_user.is_authenticated:
-        return ("visitor", *place)
-    secret = session.get("csrf_token")
-    if not secret:
-        return None
-    return ("member", current_user.id, secret, *place)
+@event.listens_for(db.Model, "load", propagate=True)
+def _note_read(row, context):
+    if has_request_context():
+        reads = g.get("page_reads")
+        if reads is not None and row.page_content:
+            scope = row.read_scope()
+            if scope is not None:
+                reads.add(scope)
 
 
 def _serve_cached_page():
     if request.method != "GET" or request.endpoint not in CACHEABLE_ENDPOINTS:
         return None
-    if "_flashes" in session:
-        return None
-    # Read the version before anything else, the reader's own account included, so that all
-    # the page renders below is at least this new. A member's request then goes on in the same
-    # transaction (one connection, not two); a visitor's may need nothing more.
-    version = content_version(in_session="_user_id" in session)
-    if version is None:
-        return None
-    key = _cache_key()
-    if key is None:
-        return None
-    g.content_version = version  # forum.permissions keeps the board table under it
-    page = current_app.extensions["page_cache"].get(version, key)
+    cache = current_app.extensions["page_cache"]
+    seen = cache.sync(read_changes)
+    g.cache_generation = cache.generation  # forum.permissions keeps the board table under it
+    if "_user_id" in session or "_flashes" in session:
+        return None  # a member's page, or a message for this visitor alone
+    key = (request.host, request.full_path, current_language())
+    page = cache.get(key)
     if page is None:
-        g.page_cache_slot = (version, key)
+        g.page_slot = (key, seen)
+        g.page_reads = set()
         return None
     response = current_app.response_class(page.body, headers=list(page.headers))
     response.headers["X-Page-Cache"] = "hit"
@@ -192,33 +167,50 @@ def _serve_cached_page():
 
 
 def _store_page(response):
-    slot = g.pop("page_cache_slot", None)
-    if slot is None or not _storable(response, visitor=slot[1][0] == "visitor"):
+    slot = g.pop("page_slot", None)
+    reads = g.pop("page_reads", None)
+    if slot is None or not _storable(response):
         return response
     headers = tuple(
         (name, value)
         for name, value in response.headers.items()
         if name.lower() not in ("set-cookie", "content-length")
     )
-    page = CachedPage(response.get_data(), headers)
-    current_app.extensions["page_cache"].put(*slot, page)
+    key, seen = slot
+    page = CachedPage(response.get_data(), headers, frozenset(reads))
+    current_app.extensions["page_cache"].put(key, page, seen)
     response.headers["X-Page-Cache"] = "miss"
     return response
 
 
-def _storable(response, *, visitor):
-    """Whether the response may be served again to the same key: nothing in it is personal
-    (for a visitor) or changes from one request to the next (for a member)."""
-    if visitor and ("csrf_token" in g or current_user.is_authenticated):
-        return False  # a token was rendered, or someone logged in during the request
+def _storable(response):
+    """Whether nothing in the response can belong to one visitor."""
     return (
         response.status_code == 200
         and response.mimetype == "text/html"
         and not response.direct_passthrough
+        and "csrf_token" not in g  # a form token was rendered
+        and not current_user.is_authenticated  # someone logged in during the request
         and not session.modified
         and "_flashes" not in session
         and "Set-Cookie" not in response.headers
     )
+
+
+def _revalidate_members_pages(response):
+    """A member's page may be kept by their browser only, and revalidated by its ETag."""
+    if (
+        request.method == "GET"
+        and "_user_id" in session
+        and response.status_code == 200
+        and response.mimetype == "text/html"
+        and not response.direct_passthrough
+    ):
+        response.cache_control.private = True
+        response.cache_control.no_cache = True
+        response.add_etag()
+        response.make_conditional(request)
+    return response
 
 
 # Static files ----------------------------------------------------------------------------

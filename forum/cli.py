@@ -8,13 +8,14 @@ from flask import current_app
 from flask.cli import AppGroup
 from flask_migrate import upgrade
 
-from forum import demo, seed
+from forum import changes, demo, seed
 from forum.accounts.actions import AccountError, register_user
 from forum.admin.actions import AdminError, find_authority
 from forum.extensions import db
 from forum.models import ROLES
 
 forum_cli = AppGroup("forum", help="Tabadul administration commands.")
+cache_cli = AppGroup("cache", help="The page caches of every worker.")
 
 
 def register(app):
@@ -22,6 +23,7 @@ def register(app):
 
     forum_cli.add_command(board_cli)
     forum_cli.add_command(task_force_cli)
+    forum_cli.add_command(cache_cli)
     app.cli.add_command(forum_cli)
 
 
@@ -86,3 +88,10 @@ def _find_authority(value):
     if found is None:
         raise click.BadParameter(f"no local authority {value!r}", param_hint="--authority")
     return found
+
+
+@cache_cli.command("bump")
+def cache_bump_command():
+    """Empty every worker's page cache, after changing the database outside the application."""
+    changes.log_site_change()
+    click.echo("Every page cache will render its pages afresh on the next request.")

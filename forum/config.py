@@ -9,7 +9,8 @@ class Defaults:
     # SQLite in instance/ unless FORUM_DATABASE_URL says otherwise.
     DATABASE_URL = None
     SQLALCHEMY_TRACK_MODIFICATIONS = False
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Merged over the defaults below for the database in use (ENGINE_DEFAULTS).
+    SQLALCHEMY_ENGINE_OPTIONS = {}
 
     BABEL_DEFAULT_LOCALE = "ar"
     BABEL_DEFAULT_TIMEZONE = "Asia/Hebron"
@@ -30,12 +31,13 @@ class Defaults:
     TITLE_MAX_LENGTH = 200
     BODY_MAX_LENGTH = 50_000
 
-    MAIL_SERVER = "127.0.0.1"
-    MAIL_PORT = 25
-    MAIL_USE_TLS = False
-    MAIL_USERNAME = None
-    MAIL_PASSWORD = None
-    MAIL_FROM = "tabadul@localhost"
+
+ENGINE_DEFAULTS = {
+    # A server connection can die between requests; a file cannot.
+    "postgresql": {"pool_pre_ping": True},
+    # Writers wait for each other (up to 30 s) instead of failing with "database is locked".
+    "sqlite": {"connect_args": {"timeout": 30}},
+}
 
 
 def load(app, test_config=None):
@@ -50,9 +52,11 @@ def load(app, test_config=None):
     instance.mkdir(parents=True, exist_ok=True)
     url = app.config.get("DATABASE_URL") or f"sqlite:///{instance / 'forum.db'}"
     app.config["SQLALCHEMY_DATABASE_URI"] = url
-    if url.startswith("sqlite"):
-        # pool_pre_ping is pointless for a file and costs a query per checkout.
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {}
+    dialect = "sqlite" if url.startswith("sqlite") else "postgresql"
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        **ENGINE_DEFAULTS[dialect],
+        **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+    }
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance / "secret_key")
 

@@ -6,7 +6,15 @@ from sqlalchemy import select
 
 from forum.accounts.actions import register_user
 from forum.extensions import db
-from forum.models import Board, BoardModerator, LocalAuthority, TaskForce, TaskForceMember, User
+from forum.models import (
+    Board,
+    BoardModerator,
+    LocalAuthority,
+    Status,
+    TaskForce,
+    TaskForceMember,
+    User,
+)
 from forum.threads import actions
 
 AUTHORITIES = [
@@ -112,7 +120,7 @@ def load_demo():
         thread = actions.start_thread(
             users[author], boards[slug], title=title, kind=kind, body=body
         )
-        if thread.status == "pending":
+        if thread.status == Status.PENDING:
             actions.publish_thread(thread)
         posts = [thread.first_post]
         for reply_author, parent_index, text in replies:

@@ -11,7 +11,7 @@ def register(app):
         message = _("Your form had expired or came from another site. Please try again.")
         return render_template("errors/error.html", code=400, message=message), 400
 
-    for code in (400, 403, 404, 405, 413, 429, 500):
+    for code in (400, 403, 404, 405, 413, 500):
         app.register_error_handler(code, _render_error)
 
 
@@ -23,7 +23,6 @@ def _render_error(error):
         404: _("The page you asked for does not exist."),
         405: _("That method is not allowed here."),
         413: _("What you sent is too large."),
-        429: _("Too many requests. Please wait a moment and try again."),
         500: _("Something went wrong on our side. Please try again later."),
     }
     message = messages.get(code, messages[500])

@@ -1,22 +1,18 @@
-"""Signals that actions send after a change, for mail, search and caches to listen to.
+"""Signals that actions send after a change, for later capabilities (mail, search) to listen to.
 
 Listeners run inside the caller's transaction; they must only add rows (an outbox, an index
-entry), never commit or talk to the network.
+entry), never commit or talk to the network. Only signals something listens to (or a test
+relies on) are kept: a capability that needs another adds it with its listener.
 """
 
 from blinker import Namespace
 
 _signals = Namespace()
 
-thread_started = _signals.signal("thread-started")
-thread_published = _signals.signal("thread-published")
-thread_changed = _signals.signal("thread-changed")
+# A post was added, before anything is committed (sender: the Post).
 post_created = _signals.signal("post-created")
-post_published = _signals.signal("post-published")
-post_changed = _signals.signal("post-changed")
-board_changed = _signals.signal("board-changed")
 # A moderator approved or rejected a pending thread or reply (sender: the thread or post;
-# keywords: moderator, decision "approved" or "rejected", reason).
+# keywords: moderator, decision (a forum.moderation.actions.Decision), reason).
 moderation_decided = _signals.signal("moderation-decided")
 # A notification row was added (sender: the Notification); mail hooks in here.
 notification_created = _signals.signal("notification-created")

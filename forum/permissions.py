@@ -9,9 +9,19 @@ from dataclasses import dataclass
 from flask import abort, current_app, g, has_request_context
 from flask_login import current_user
 from sqlalchemy import false, literal, or_, select, true
+from werkzeug.local import LocalProxy
 
 from forum.extensions import db
-from forum.models import Board, BoardModerator, ModerationLog, Post, TaskForceMember, Thread
+from forum.models import (
+    Board,
+    BoardModerator,
+    ModerationLog,
+    Notification,
+    Post,
+    Status,
+    TaskForceMember,
+    Thread,
+)
 
 MODERATOR_ROLES = ("moderator", "admin")
 
@@ -32,8 +42,11 @@ def access_for(user=None):
     if not has_request_context():
         return _compute_access(user)
     # Compare real objects (a proxy `is` never its target), and remember whose Access is
-    # cached: logging in during a request changes the current user.
+    # cached: logging in during a request changes the current user. Views pass the reader to
+    # the queries as `current_user`, a proxy: it must find the cached Access too.
     current = current_user._get_current_object()
+    if isinstance(user, LocalProxy):
+        user = user._get_current_object()
     if user is not None and user is not current:
         return _compute_access(user)
     cached = g.get("access")
@@ -96,11 +109,11 @@ def _memberships(user):
 def _board_table():
     """Every board's access settings.
 
-    A request that read the content version (forum.cache does, first thing, on the pages it
-    caches) shares the rows kept by this worker for that version; any write bumps the version,
-    so the kept rows are never older than the request.
+    A request that read the change log (forum.cache does, first thing, on the pages it caches)
+    shares the rows kept by this worker for its cache generation: a change to a board's
+    access or posting is a site-wide change, which starts a new generation.
     """
-    version = g.get("content_version") if has_request_context() else None
+    version = g.get("cache_generation") if has_request_context() else None
     kept = current_app.extensions.setdefault("board_table", {}) if version is not None else None
     if kept and version in kept:
         return kept[version]
@@ -119,10 +132,6 @@ def forget_access():
 
 
 # Questions about one object -------------------------------------------------------------
-
-
-def is_admin(user=None):
-    return access_for(user).is_admin
 
 
 def can_administer(user=None):
@@ -153,16 +162,19 @@ def can_start_thread(board, user=None):
 def can_read_thread(thread, user=None):
     if thread is None or not can_read_board(thread.board, user):
         return False
-    if thread.status == "published":
+    if thread.status == Status.PUBLISHED:
         return True
     if can_moderate_board(thread.board, user):
         return True
     # Authors see their own pending or rejected thread, marked as such; never a deleted one.
-    return thread.status in ("pending", "rejected") and thread.author_id == access_for(user).user_id
+    return (
+        thread.status in (Status.PENDING, Status.REJECTED)
+        and thread.author_id == access_for(user).user_id
+    )
 
 
 def can_reply(thread, user=None):
-    if not can_read_thread(thread, user) or thread.status != "published":
+    if not can_read_thread(thread, user) or thread.status != Status.PUBLISHED:
         return False
     if can_moderate_board(thread.board, user):
         return True
@@ -179,7 +191,7 @@ def can_read_post(post, user=None):
         return False
     if post.author_id == access_for(user).user_id:
         return True
-    return post.status == "published" and post.hidden_at is None
+    return post.is_visible_to_all
 
 
 def can_edit_post(post, user=None):
@@ -235,6 +247,26 @@ def can_flag_post(post, user=None):
     )
 
 
+def needs_approval(author, board, *, reply=False):
+    """Whether a new thread (or reply) by this author waits in the moderation queue.
+
+    The board decides whether threads and replies wait; its moderators never do, and members
+    with enough approved posts (the board's trust threshold, 0 for never) skip the queue.
+    """
+    if can_moderate_board(board, author):
+        return False
+    if not (board.replies_need_approval if reply else board.threads_need_approval):
+        return False
+    trusted = board.trust_threshold > 0 and author.approved_post_count >= board.trust_threshold
+    return not trusted
+
+
+def can_view_profile(member, user=None):
+    """A member's profile is public while the account is active; a deactivated account's
+    profile answers 404 for every reader (a suspended member's stays visible)."""
+    return member is not None and member.active
+
+
 def can_open_notification(notification, user=None):
     """Notifications are private: someone else's answers 404, as if it did not exist."""
     return notification is not None and notification.user_id == access_for(user).user_id
@@ -252,23 +284,24 @@ def visible_threads(user=None):
     readable = access_for(user).readable
     if not readable:
         return false()
-    return (Thread.board_id.in_(readable)) & (Thread.status == "published")
+    return (Thread.board_id.in_(readable)) & (Thread.status == Status.PUBLISHED)
 
 
 def visible_posts(user=None):
     """Posts that appear in lists (profiles, latest, search): published and shown to all."""
-    return (
-        visible_threads(user)
-        & (Post.status == "published")
-        & Post.deleted_at.is_(None)
-        & Post.hidden_at.is_(None)
-    )
+    return visible_threads(user) & Post.is_visible_to_all
 
 
 def visible_to_moderator(board_column, user=None):
     """Rows of the boards the user moderates (for the queue, the flags and their counts)."""
     moderated = access_for(user).moderated
     return board_column.in_(moderated) if moderated else false()
+
+
+def visible_notifications(user=None):
+    """The user's own notifications: nobody else's ever appear, not even to admins."""
+    user_id = access_for(user).user_id
+    return Notification.user_id == user_id if user_id is not None else false()
 
 
 def visible_moderation_log(user=None):
@@ -289,8 +322,8 @@ def visible_posts_in_thread(thread, user=None):
         return Post.thread_id == thread.id
     own = Post.author_id == access_for(user).user_id
     return (Post.thread_id == thread.id) & or_(
-        (Post.status == "published") & Post.hidden_at.is_(None),
-        own & (Post.status != "rejected"),
+        (Post.status == Status.PUBLISHED) & Post.hidden_at.is_(None),
+        own & (Post.status != Status.REJECTED),
     )
 
 
@@ -319,4 +352,4 @@ class TemplatePolicy:
     view_history = staticmethod(can_view_history)
     moderate = staticmethod(can_moderate_board)
     moderate_anything = staticmethod(can_moderate_anything)
-    admin = staticmethod(is_admin)
+    admin = staticmethod(can_administer)

@@ -22,7 +22,7 @@ from contextlib import contextmanager
 
 import pytest
 from jinja2 import BytecodeCache
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 
@@ -62,14 +62,25 @@ def database_url(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def _seeded(database_url):
-    """The schema and the seed, committed once: every test starts from this state."""
+    """The schema and the seed, committed once: every test starts from this state. Its value,
+    the number of rows in each table, lets tests/test_conftest.py check that."""
     app = create_app(_test_config(database_url))
     with app.app_context():
         db.drop_all()
         db.create_all()
         seed.load_seed()
         db.session.commit()
+        rows = _row_counts()
+        db.session.remove()
         db.engine.dispose()
+    return rows
+
+
+def _row_counts():
+    return {
+        table.name: db.session.scalar(select(func.count()).select_from(table))
+        for table in db.metadata.sorted_tables
+    }
 
 
 def _test_config(database_url):
@@ -121,23 +132,24 @@ def _committed_app(database_url):
     yield app
     with app.app_context():
         db.session.remove()
-        _empty_tables()
-        db.session.commit()
-        # A transaction of its own, as in _seeded, so that its first write makes the content
-        # version's row again.
+        _empty_tables(db.engine)
         seed.load_seed()
         db.session.commit()
         db.engine.dispose()
 
 
-def _empty_tables():
-    if db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
-        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    else:
-        db.session.execute(text("PRAGMA foreign_keys = OFF"))
-        for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(table.delete())
+def _empty_tables(engine):
+    """Empty every table outside the session, whose events would log the deletions as page
+    changes: the seeded state must come back exactly."""
+    tables = db.metadata.sorted_tables
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{table.name}"' for table in tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            connection.execute(text("PRAGMA foreign_keys = OFF"))  # threads and posts: a cycle
+            for table in reversed(tables):
+                connection.execute(table.delete())
 
 
 @pytest.fixture(scope="session")
@@ -152,9 +164,14 @@ def _savepoint_engine(database_url, _seeded):
     only the dialect, the last step before the driver, is told what commit and rollback mean.
     Kept for the whole run, the engine also keeps its compiled SQL from test to test.
     """
-    # No reset on return: SQLAlchemy rolls back what it began itself, and the pool's own
-    # rollback would undo the test's work. No pre-ping: it switches to autocommit to ping.
-    engine = create_engine(database_url, poolclass=StaticPool, pool_reset_on_return=None)
+    # Made by the app, so that it has the app's settings (forum.database). One connection;
+    # no reset on return: SQLAlchemy rolls back what it began itself, and the pool's own
+    # rollback would undo the test's work; no pre-ping: it switches to autocommit to ping.
+    one_connection = {"poolclass": StaticPool, "pool_reset_on_return": None,
+                      "pool_pre_ping": False}  # fmt: skip
+    app = create_app({**_test_config(database_url), "SQLALCHEMY_ENGINE_OPTIONS": one_connection})
+    with app.app_context():
+        engine = db.engine
     with engine.connect():
         pass  # the first connection sets the dialect up, with its real commit and rollback
     dialect = engine.dialect

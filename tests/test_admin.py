@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from forum.admin import actions
+from forum.admin import queries
 from forum.clock import utcnow
 from forum.extensions import db
 from forum.models import (
@@ -414,7 +414,7 @@ def test_choosing_the_member_role_removes_moderator_assignments(
     with app.app_context():
         user = db.session.get(User, moderator.id)
         assert (user.role, user.moderates_all_boards) == ("member", False)
-        assert actions.moderated_board_ids(user) == []
+        assert queries.moderated_board_ids(user) == []
     assert len(_log(app, "board.remove_moderator")) == 2
 
 

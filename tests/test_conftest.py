@@ -6,7 +6,7 @@ from sqlalchemy import create_engine, event, func, select
 
 from forum.extensions import db
 from forum.models import User
-from forum.seed import PLATFORMS, TASK_FORCES
+from tests.conftest import _row_counts
 from tests.factories import make_person, submit
 
 # Run in this order, each finds the seed alone: nothing written by the one before is left.
@@ -18,16 +18,10 @@ RUNS = [
 
 
 @pytest.mark.parametrize("run", RUNS)
-def test_each_test_starts_from_the_seed_alone(app, run):
+def test_each_test_starts_from_the_seed_alone(app, _seeded, run):
     with app.app_context():
-        rows = {
-            table.name: db.session.scalar(select(func.count()).select_from(table))
-            for table in db.metadata.sorted_tables
-        }
-    seeded = {"boards": len(PLATFORMS) + len(TASK_FORCES), "task_forces": len(TASK_FORCES),
-              "site_state": 1}  # fmt: skip
-    assert {name: count for name, count in rows.items() if count} == seeded
-    with app.app_context():
+        assert _row_counts() == _seeded
+        assert db.session.scalar(select(func.count()).select_from(User)) == 0
         make_person(email=f"{run}@example.org")
 
 

@@ -5,6 +5,7 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import event, select
 
+from forum import permissions
 from forum.extensions import db
 from forum.models import Board, ModerationLog, Notification, Post, PostRevision, Thread, User
 from forum.moderation.log import REJECTION_REASONS
@@ -226,7 +227,7 @@ def test_trust_threshold(app, approved_posts, threshold, waits):
         user.approved_post_count = approved_posts
         board = board_by_slug("financial-management")
         board.trust_threshold = threshold
-        assert actions.needs_approval(user, board) is waits
+        assert permissions.needs_approval(user, board) is waits
         thread = actions.start_thread(user, board, title="عنوان", kind="question", body="نص")
         assert thread.status == ("pending" if waits else "published")
         db.session.rollback()
@@ -235,11 +236,11 @@ def test_trust_threshold(app, approved_posts, threshold, waits):
 def test_replies_skip_the_queue_unless_the_board_asks(app):
     with app.app_context():
         user, board = make_user(), board_by_slug("financial-management")
-        assert actions.needs_approval(user, board, reply=True) is False
+        assert permissions.needs_approval(user, board, reply=True) is False
         board.replies_need_approval = True
-        assert actions.needs_approval(user, board, reply=True) is True
+        assert permissions.needs_approval(user, board, reply=True) is True
         board.threads_need_approval = False
-        assert actions.needs_approval(user, board) is False
+        assert permissions.needs_approval(user, board) is False
 
 
 def test_moderators_and_admins_never_wait_but_a_moderator_of_another_board_does(
@@ -248,7 +249,7 @@ def test_moderators_and_admins_never_wait_but_a_moderator_of_another_board_does(
     with app.app_context():
         board = board_by_slug("financial-management")
         for person, waits in ((moderator, False), (admin, False), (other_moderator, True)):
-            assert actions.needs_approval(db.session.get(User, person.id), board) is waits
+            assert permissions.needs_approval(db.session.get(User, person.id), board) is waits
 
 
 def test_three_approved_threads_earn_trust(app, client, login, member, mod_client):

@@ -6,7 +6,7 @@ from forum import events
 from forum.extensions import db
 from forum.models import Notification, TaskForceMember, Thread, User
 from forum.moderation import actions
-from forum.moderation.queue import QueueItem
+from forum.moderation.queries import QueueItem
 from tests.factories import csrf_token, make_thread, submit
 
 

@@ -1,18 +1,14 @@
 """Account changes. Actions never commit: the view or command that calls them does."""
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 
+from forum.accounts.queries import find_user_by_email
 from forum.extensions import db
 from forum.models import ROLES, User
 
 
 class AccountError(ValueError):
     """A rule about accounts was broken; the message is for the person who broke it."""
-
-
-def find_user_by_email(email):
-    return db.session.scalar(select(User).where(User.email == User.normalize_email(email)))
 
 
 def register_user(

@@ -4,16 +4,14 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice
 
-from forum import permissions
-from forum.accounts import actions
+from forum import cache, permissions
+from forum.accounts import actions, queries
 from forum.accounts.forms import LoginForm, PasswordForm, RegisterForm, SettingsForm
 from forum.extensions import db
 from forum.i18n import current_language
-from forum.models import LocalAuthority, Post, Thread, User
+from forum.models.base import PROFILES, scope
 from forum.site.safety import safe_next_url
 
 bp = Blueprint("accounts", __name__)
@@ -22,9 +20,7 @@ RECENT_POSTS = 10
 
 
 def _authority_choices():
-    authorities = db.session.scalars(select(LocalAuthority)).all()
-    authorities = sorted(authorities, key=lambda authority: authority.name)
-    choices = [SelectChoice(authority.id, authority.name) for authority in authorities]
+    choices = [SelectChoice(a.id, a.name) for a in queries.local_authorities()]
     return [SelectChoice(0, _("— Choose your local authority —"))] + choices
 
 
@@ -35,7 +31,7 @@ def register():
     form = RegisterForm()
     form.authority_id.choices = _authority_choices()
     if form.validate_on_submit():
-        authority = db.session.get(LocalAuthority, form.authority_id.data or 0)
+        authority = queries.get_authority(form.authority_id.data or 0)
         try:
             user = actions.register_user(
                 form.email.data,
@@ -94,16 +90,10 @@ def logout():
 
 @bp.get("/u/<int:user_id>")
 def profile(user_id):
-    user = db.session.get(User, user_id)
-    permissions.require(user is not None and user.active)
-    recent = db.session.scalars(
-        select(Post)
-        .join(Thread, Post.thread_id == Thread.id)
-        .options(joinedload(Post.thread))
-        .where(Post.author_id == user.id, permissions.visible_posts())
-        .order_by(Post.created_at.desc(), Post.id.desc())
-        .limit(RECENT_POSTS)
-    ).all()
+    user = queries.get_user(user_id)
+    permissions.require(permissions.can_view_profile(user))
+    cache.depends_on(scope("posts-by", user.id), PROFILES)  # the list of their posts
+    recent = queries.recent_posts(user, current_user, limit=RECENT_POSTS)
     return render_template("accounts/profile.html", user=user, recent=recent)
 
 

@@ -8,9 +8,10 @@ import re
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
 from forum import permissions
+from forum.admin import queries
 from forum.clock import utcnow
 from forum.extensions import db
 from forum.models import (
@@ -204,16 +205,12 @@ def _board_values(values, current):
     return values
 
 
-def next_board_position():
-    return (db.session.scalar(select(func.max(Board.position))) or 0) + 1
-
-
 def create_board(actor, *, slug, **values):
     """A new board (settings as in BOARD_DEFAULTS), placed last unless a position is given."""
     _check_slug(Board, slug)
     values = {**BOARD_DEFAULTS, **_board_values(values, BOARD_DEFAULTS)}
     if values["position"] is None:
-        values["position"] = next_board_position()
+        values["position"] = queries.next_board_position()
     board = Board(slug=slug, **values)
     db.session.add(board)
     log_change(actor, "board.create", board, _describe({"slug": slug, **values}))
@@ -299,11 +296,6 @@ def remove_task_force_member(actor, task_force, user):
     _access_changed()
 
 
-def authorities_represented(task_force):
-    """How many distinct local authorities the task force's members represent."""
-    return len({m.authority_id for m in task_force.memberships if m.authority_id is not None})
-
-
 # Accounts -----------------------------------------------------------------------------------
 
 
@@ -340,11 +332,6 @@ def update_user_access(actor, user, *, role, moderates_all_boards, boards):
 
 def _assignments(user):
     return db.session.scalars(select(BoardModerator).where(BoardModerator.user_id == user.id))
-
-
-def moderated_board_ids(user):
-    """The boards a user is assigned to moderate (whether or not their role gives the powers)."""
-    return [assignment.board_id for assignment in _assignments(user)]
 
 
 def suspend_user(actor, user, *, reason, until=None):

@@ -9,12 +9,11 @@ from functools import wraps
 import click
 from flask.cli import AppGroup
 from flask_babel import force_locale
-from sqlalchemy import func, select
 
-from forum.accounts.actions import find_user_by_email
-from forum.admin import actions
+from forum.accounts.queries import find_user_by_email
+from forum.admin import actions, queries
+from forum.boards.queries import get_board_by_slug
 from forum.extensions import db
-from forum.models import Board, TaskForce, TaskForceMember
 
 board_cli = AppGroup("board", help="Boards and their moderators.")
 task_force_cli = AppGroup("task-force", help="Task forces and their members.")
@@ -36,14 +35,14 @@ def _in_english(command):
 
 
 def _board(slug):
-    board = db.session.scalar(select(Board).where(Board.slug == slug))
+    board = get_board_by_slug(slug)
     if board is None:
         raise click.ClickException(f"No board with the slug {slug!r} (see `forum board list`).")
     return board
 
 
 def _task_force(slug):
-    task_force = db.session.scalar(select(TaskForce).where(TaskForce.slug == slug))
+    task_force = queries.get_task_force_by_slug(slug)
     if task_force is None:
         raise click.ClickException(
             f"No task force with the slug {slug!r} (see `forum task-force list`)."
@@ -65,8 +64,7 @@ def _user(email):
 @_in_english
 def list_boards():
     """Print every board: slug, access (with its task force), posting rule and names."""
-    boards = db.session.scalars(select(Board).order_by(Board.position, Board.id)).all()
-    for board in boards:
+    for board in queries.all_boards():
         access = board.access
         if board.task_force is not None:
             access += f":{board.task_force.slug}"
@@ -111,24 +109,12 @@ def remove_moderator(slug, email):
 @_in_english
 def list_task_forces():
     """Print every task force: slug, members, authorities represented, its boards and names."""
-    members = dict(
-        db.session.execute(
-            select(TaskForceMember.task_force_id, func.count()).group_by(
-                TaskForceMember.task_force_id
-            )
-        ).all()
-    )
-    boards_of = {}
-    for task_force_id, slug in db.session.execute(
-        select(Board.task_force_id, Board.slug)
-        .where(Board.task_force_id.is_not(None))
-        .order_by(Board.position)
-    ):
-        boards_of.setdefault(task_force_id, []).append(slug)
-    for task_force in db.session.scalars(select(TaskForce).order_by(TaskForce.slug)):
+    members = queries.member_counts()
+    boards_of = queries.board_slugs_by_task_force()
+    for task_force in queries.all_task_forces():
         boards = boards_of.get(task_force.id, [])
         count = members.get(task_force.id, 0)
-        authorities = actions.authorities_represented(task_force)
+        authorities = queries.authorities_represented(task_force)
         click.echo(
             f"{task_force.slug:<30} members: {count:<4} authorities: {authorities:<4} "
             f"boards: {', '.join(boards) or '-':<30} {task_force.name_en} | {task_force.name_ar}"

@@ -9,13 +9,11 @@ from datetime import datetime, time
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice
 
 from forum import permissions
-from forum.accounts.actions import find_user_by_email
-from forum.admin import actions
+from forum.accounts.queries import find_user_by_email, get_authority, get_user, local_authorities
+from forum.admin import actions, queries
 from forum.admin.forms import (
     ROLE_LABELS,
     AuthorityForm,
@@ -26,18 +24,9 @@ from forum.admin.forms import (
     TaskForceForm,
     UserAccessForm,
 )
-from forum.clock import utcnow
+from forum.boards.queries import get_board
 from forum.extensions import db
-from forum.models import (
-    BOARD_ACCESS,
-    AdminLog,
-    Board,
-    BoardModerator,
-    LocalAuthority,
-    TaskForce,
-    TaskForceMember,
-    User,
-)
+from forum.models import BOARD_ACCESS
 from forum.models.boards import BOARD_POSTING
 from forum.pagination import Page
 
@@ -79,11 +68,10 @@ def _target_url(entry):
     return url_for(endpoint, **{argument: entry.target_id})
 
 
-def _get_or_404(model, key):
-    found = db.session.get(model, key)
-    if found is None:
+def _found(row):
+    if row is None:
         abort(404)
-    return found
+    return row
 
 
 def _run(form, action, *args, **kwargs):
@@ -109,34 +97,15 @@ def _fields(form, names):
 
 @bp.get("/")
 def dashboard():
-    totals = {
-        "users": db.session.scalar(select(func.count(User.id))),
-        "suspended": db.session.scalar(
-            select(func.count(User.id)).where(
-                User.suspended_at.is_not(None),
-                or_(User.suspended_until.is_(None), User.suspended_until > utcnow()),
-            )
-        ),
-        "authorities": db.session.scalar(select(func.count(LocalAuthority.id))),
-        "boards": db.session.scalar(select(func.count(Board.id))),
-        "task_forces": db.session.scalar(select(func.count(TaskForce.id))),
-    }
-    recent = db.session.scalars(
-        select(AdminLog).options(joinedload(AdminLog.actor))
-        .order_by(AdminLog.created_at.desc(), AdminLog.id.desc()).limit(10)
-    ).all()  # fmt: skip
+    totals = queries.dashboard_totals()
+    recent = queries.list_admin_log(limit=10)
     return render_template("admin/dashboard.html", totals=totals, recent=recent)
 
 
 @bp.get("/log")
 def show_log():
-    total = db.session.scalar(select(func.count(AdminLog.id)))
-    page = Page.from_request(total, LOG_PER_PAGE)
-    entries = db.session.scalars(
-        select(AdminLog).options(joinedload(AdminLog.actor))
-        .order_by(AdminLog.created_at.desc(), AdminLog.id.desc())
-        .limit(LOG_PER_PAGE).offset(page.offset)
-    ).all()  # fmt: skip
+    page = Page.from_request(queries.count_admin_log(), LOG_PER_PAGE)
+    entries = queries.list_admin_log(limit=LOG_PER_PAGE, offset=page.offset)
     return render_template("admin/log.html", entries=entries, page=page)
 
 
@@ -147,15 +116,7 @@ AUTHORITY_FIELDS = ("name_ar", "name_en", "kind", "governorate")
 
 @bp.get("/authorities")
 def list_authorities():
-    members = (
-        select(User.authority_id, func.count(User.id).label("members"))
-        .group_by(User.authority_id).subquery()
-    )  # fmt: skip
-    rows = db.session.execute(
-        select(LocalAuthority, func.coalesce(members.c.members, 0))
-        .outerjoin(members, members.c.authority_id == LocalAuthority.id)
-        .order_by(LocalAuthority.governorate, LocalAuthority.name_en)
-    ).all()  # fmt: skip
+    rows = queries.authorities_with_member_counts()
     return render_template("admin/authorities.html", rows=rows)
 
 
@@ -172,7 +133,7 @@ def new_authority():
 
 @bp.route("/authorities/<int:authority_id>", methods=["GET", "POST"])
 def edit_authority(authority_id):
-    authority = _get_or_404(LocalAuthority, authority_id)
+    authority = _found(get_authority(authority_id))
     form = AuthorityForm(obj=authority)
     if form.validate_on_submit():
         _run(form, actions.update_authority, authority, **_fields(form, AUTHORITY_FIELDS))
@@ -194,7 +155,7 @@ def _board_form(board=None):
     form = BoardForm(obj=board)
     if board is not None:
         del form.slug
-    task_forces = db.session.scalars(select(TaskForce).order_by(TaskForce.slug)).all()
+    task_forces = queries.all_task_forces()
     form.task_force_id.choices = [SelectChoice(0, _("— None —"))] + [
         SelectChoice(task_force.id, task_force.name) for task_force in task_forces
     ]
@@ -203,25 +164,22 @@ def _board_form(board=None):
 
 def _board_values(form):
     values = _fields(form, BOARD_FIELDS)
-    values["task_force"] = db.session.get(TaskForce, form.task_force_id.data or 0)
+    values["task_force"] = queries.get_task_force(form.task_force_id.data or 0)
     return values
 
 
 @bp.get("/boards")
 def list_boards():
-    boards = db.session.scalars(
-        select(Board).options(joinedload(Board.task_force)).order_by(Board.position, Board.id)
-    ).all()
-    return render_template("admin/boards.html", boards=boards)
+    return render_template("admin/boards.html", boards=queries.all_boards())
 
 
 @bp.route("/boards/new", methods=["GET", "POST"])
 def new_board():
     form = _board_form()
     if request.method == "GET":
-        form.position.data = actions.next_board_position()
+        form.position.data = queries.next_board_position()
         # From a task force's page: a restricted board for it.
-        task_force = db.session.get(TaskForce, request.args.get("task_force", 0, type=int))
+        task_force = queries.get_task_force(request.args.get("task_force", 0, type=int))
         if task_force is not None:
             form.task_force_id.data, form.access.data = task_force.id, "restricted"
     if form.validate_on_submit():
@@ -234,17 +192,14 @@ def new_board():
 
 @bp.route("/boards/<int:board_id>", methods=["GET", "POST"])
 def edit_board(board_id):
-    board = _get_or_404(Board, board_id)
+    board = _found(get_board(board_id))
     form = _board_form(board)
     if form.validate_on_submit():
         _run(form, actions.update_board, board, **_board_values(form))
         if not form.form_errors:
             flash(_("The board was saved."), "success")
             return redirect(url_for("admin.list_boards"))
-    moderators = db.session.scalars(
-        select(User).join(BoardModerator, BoardModerator.user_id == User.id)
-        .where(BoardModerator.board_id == board.id).order_by(User.display_name)
-    ).all()  # fmt: skip
+    moderators = queries.board_moderators(board)
     return _page("admin/board.html", form, board=board, moderators=moderators)
 
 
@@ -255,14 +210,10 @@ TASK_FORCE_FIELDS = ("name_ar", "name_en", "purpose_ar", "purpose_en")
 
 @bp.get("/task-forces")
 def list_task_forces():
-    task_forces = (
-        db.session.scalars(
-            select(TaskForce).options(joinedload(TaskForce.memberships)).order_by(TaskForce.slug)
-        )
-        .unique()
-        .all()
-    )
-    rows = [(tf, len(tf.memberships), actions.authorities_represented(tf)) for tf in task_forces]
+    rows = [
+        (tf, len(tf.memberships), queries.authorities_represented(tf))
+        for tf in queries.task_forces_with_members()
+    ]
     return render_template("admin/task_forces.html", rows=rows)
 
 
@@ -281,7 +232,7 @@ def new_task_force():
 @bp.route("/task-forces/<int:task_force_id>", methods=["GET", "POST"])
 def show_task_force(task_force_id):
     """The task force's names and purposes (editable here), its members and its boards."""
-    task_force = _get_or_404(TaskForce, task_force_id)
+    task_force = _found(queries.get_task_force(task_force_id))
     form = TaskForceForm(obj=task_force)
     del form.slug
     if form.validate_on_submit():
@@ -294,44 +245,34 @@ def show_task_force(task_force_id):
 
 def _member_form():
     form = MemberForm(prefix="member")
-    authorities = db.session.scalars(select(LocalAuthority)).all()
     form.authority_id.choices = [SelectChoice(0, _("The member's own local authority"))] + [
-        SelectChoice(authority.id, authority.name)
-        for authority in sorted(authorities, key=lambda authority: authority.name)
+        SelectChoice(authority.id, authority.name) for authority in local_authorities()
     ]
     return form
 
 
 def _task_force_page(task_force, form, member_form):
-    memberships = db.session.scalars(
-        select(TaskForceMember)
-        .options(joinedload(TaskForceMember.user), joinedload(TaskForceMember.authority))
-        .join(User, TaskForceMember.user_id == User.id)
-        .where(TaskForceMember.task_force_id == task_force.id)
-        .order_by(User.display_name)
-    ).all()  # fmt: skip
-    boards = db.session.scalars(
-        select(Board).where(Board.task_force_id == task_force.id).order_by(Board.position)
-    ).all()
+    memberships = queries.task_force_memberships(task_force)
+    boards = queries.task_force_boards(task_force)
     failed = bool(form.errors or member_form.errors)
     page = render_template(
         "admin/task_force.html", task_force=task_force, form=form, member_form=member_form,
         memberships=memberships, boards=boards,
-        authorities=actions.authorities_represented(task_force),
+        authorities=queries.authorities_represented(task_force),
     )  # fmt: skip
     return page, 422 if failed else 200
 
 
 @bp.post("/task-forces/<int:task_force_id>/members")
 def add_task_force_member(task_force_id):
-    task_force = _get_or_404(TaskForce, task_force_id)
+    task_force = _found(queries.get_task_force(task_force_id))
     member_form = _member_form()
     if member_form.validate_on_submit():
         user = find_user_by_email(member_form.email.data)
         if user is None:
             member_form.email.errors.append(_("No account has this email address."))
         else:
-            authority = db.session.get(LocalAuthority, member_form.authority_id.data or 0)
+            authority = get_authority(member_form.authority_id.data or 0)
             _run(member_form, actions.add_task_force_member, task_force, user, authority)
             if not member_form.form_errors:
                 flash(_("%(name)s was added to the task force.", name=user.display_name),
@@ -344,8 +285,8 @@ def add_task_force_member(task_force_id):
 
 @bp.post("/task-forces/<int:task_force_id>/members/<int:user_id>/remove")
 def remove_task_force_member(task_force_id, user_id):
-    task_force = _get_or_404(TaskForce, task_force_id)
-    user = _get_or_404(User, user_id)
+    task_force = _found(queries.get_task_force(task_force_id))
+    user = _found(get_user(user_id))
     form = ConfirmForm()
     if form.validate_on_submit():
         _run(form, actions.remove_task_force_member, task_force, user)
@@ -362,38 +303,24 @@ def remove_task_force_member(task_force_id, user_id):
 @bp.get("/users")
 def list_users():
     query = request.args.get("q", "").strip()
-    condition = True
-    if query:
-        needle = query.lower()
-        condition = or_(
-            User.email.contains(needle, autoescape=True),
-            func.lower(User.display_name).contains(needle, autoescape=True),
-        )
-    total = db.session.scalar(select(func.count(User.id)).where(condition))
-    page = Page.from_request(total, USERS_PER_PAGE)
-    users = db.session.scalars(
-        select(User).where(condition).order_by(User.display_name, User.id)
-        .limit(USERS_PER_PAGE).offset(page.offset)
-    ).all()  # fmt: skip
+    page = Page.from_request(queries.count_users(query), USERS_PER_PAGE)
+    users = queries.list_users(query, limit=USERS_PER_PAGE, offset=page.offset)
     return render_template("admin/users.html", users=users, page=page, query=query)
 
 
 def _access_form(user, submitted=False):
     form = UserAccessForm() if submitted else UserAccessForm(obj=user, formdata=None)
-    boards = db.session.scalars(select(Board).order_by(Board.position, Board.id)).all()
+    boards = queries.all_boards()
     form.boards.choices = [SelectChoice(board.id, board.name) for board in boards]
     if not submitted:
-        form.boards.data = actions.moderated_board_ids(user)
+        form.boards.data = queries.moderated_board_ids(user)
     return form
 
 
 def _user_page(user, access_form=None, suspend_form=None):
     access_form = access_form or _access_form(user)
     suspend_form = suspend_form or SuspendForm(prefix="suspend", formdata=None)
-    memberships = db.session.scalars(
-        select(TaskForceMember).options(joinedload(TaskForceMember.task_force))
-        .where(TaskForceMember.user_id == user.id)
-    ).all()  # fmt: skip
+    memberships = queries.memberships_of(user)
     failed = bool(access_form.errors or suspend_form.errors)
     page = render_template(
         "admin/user.html", user=user, access_form=access_form, suspend_form=suspend_form,
@@ -404,16 +331,16 @@ def _user_page(user, access_form=None, suspend_form=None):
 
 @bp.get("/users/<int:user_id>")
 def show_user(user_id):
-    return _user_page(_get_or_404(User, user_id))
+    return _user_page(_found(get_user(user_id)))
 
 
 @bp.post("/users/<int:user_id>/access")
 def update_user_access(user_id):
     """Role, "moderates every board" and the per-board moderator assignments."""
-    user = _get_or_404(User, user_id)
+    user = _found(get_user(user_id))
     form = _access_form(user, submitted=True)
     if form.validate():
-        boards = db.session.scalars(select(Board).where(Board.id.in_(form.boards.data))).all()
+        boards = queries.boards_by_ids(form.boards.data)
         _run(form, actions.update_user_access, user, role=form.role.data,
              moderates_all_boards=form.moderates_all_boards.data, boards=boards)  # fmt: skip
         if not form.form_errors:
@@ -424,7 +351,7 @@ def update_user_access(user_id):
 
 @bp.post("/users/<int:user_id>/suspend")
 def suspend_user(user_id):
-    user = _get_or_404(User, user_id)
+    user = _found(get_user(user_id))
     form = SuspendForm(prefix="suspend")
     if form.validate():
         until = datetime.combine(form.until.data, time.min) if form.until.data else None
@@ -437,7 +364,7 @@ def suspend_user(user_id):
 
 @bp.post("/users/<int:user_id>/reactivate")
 def reactivate_user(user_id):
-    user = _get_or_404(User, user_id)
+    user = _found(get_user(user_id))
     form = ConfirmForm()
     if form.validate():
         _run(form, actions.reactivate_user, user)

@@ -1,10 +1,11 @@
 """The forum's tables, one module per concept; import from here."""
 
 from forum.models.accounts import AUTHORITY_KINDS, GOVERNORATES, ROLES, LocalAuthority, User
+from forum.models.base import Content, PrivateState
 from forum.models.boards import BOARD_ACCESS, Board, BoardModerator, TaskForce, TaskForceMember
 from forum.models.moderation import FLAG_REASONS, AdminLog, Flag, ModerationLog, Notification
-from forum.models.site import SiteState
-from forum.models.threads import THREAD_KINDS, Post, PostRevision, Thread
+from forum.models.site import PageChange, SiteState
+from forum.models.threads import THREAD_KINDS, Post, PostRevision, Status, Thread
 
 __all__ = [
     "AUTHORITY_KINDS",
@@ -15,14 +16,18 @@ __all__ = [
     "THREAD_KINDS",
     "AdminLog",
     "Board",
+    "Content",
     "BoardModerator",
     "Flag",
     "LocalAuthority",
     "ModerationLog",
     "Notification",
+    "PageChange",
     "Post",
     "PostRevision",
+    "PrivateState",
     "SiteState",
+    "Status",
     "TaskForce",
     "TaskForceMember",
     "Thread",

@@ -5,11 +5,14 @@ import secrets
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
+from sqlalchemy import or_
+from sqlalchemy.ext.hybrid import hybrid_property
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from forum.clock import utcnow
 from forum.extensions import db
 from forum.i18n import pick
+from forum.models.base import Content, changed_columns, scope
 
 ROLES = ("member", "moderator", "admin")
 AUTHORITY_KINDS = {
@@ -38,7 +41,9 @@ GOVERNORATES = {
 }
 
 
-class LocalAuthority(db.Model):
+class LocalAuthority(Content, db.Model):
+    """Renamed rarely; a change reaches every page (the default site-wide scope)."""
+
     __tablename__ = "local_authorities"
 
     id = db.Column(db.Integer, primary_key=True)
@@ -60,7 +65,7 @@ class LocalAuthority(db.Model):
         return AUTHORITY_KINDS.get(self.kind, self.kind)
 
 
-class User(UserMixin, db.Model):
+class User(Content, UserMixin, db.Model):
     __tablename__ = "users"
 
     id = db.Column(db.Integer, primary_key=True)
@@ -85,6 +90,19 @@ class User(UserMixin, db.Model):
 
     authority = db.relationship(LocalAuthority, lazy="joined")
 
+    # Columns no page shows: changing them (a login, a new post counted) invalidates nothing.
+    UNSHOWN_COLUMNS = frozenset(
+        {"password_hash", "session_token", "approved_post_count", "language", "email"}
+    )
+
+    def read_scope(self):
+        return scope("user", self.id)
+
+    def written_scopes(self, change):
+        if change == "update" and changed_columns(self) <= self.UNSHOWN_COLUMNS:
+            return set()
+        return {scope("user", self.id)}
+
     def set_password(self, password):
         method = current_app.config["PASSWORD_HASH_METHOD"]
         self.password_hash = generate_password_hash(password, method=method)
@@ -99,20 +117,27 @@ class User(UserMixin, db.Model):
         """Log the user out everywhere: sessions carry the old token and stop matching."""
         self.session_token = secrets.token_hex(8)
 
-    @property
+    @hybrid_property
     def is_suspended(self):
+        """Suspended now: until suspended_until, or for good when it has no end.
+
+        Also a SQL condition (`User.is_suspended`) for counts and lists of accounts.
+        """
         if self.suspended_at is None:
             return False
         return self.suspended_until is None or self.suspended_until > utcnow()
+
+    @is_suspended.inplace.expression
+    @classmethod
+    def _is_suspended_expression(cls):
+        return cls.suspended_at.is_not(None) & or_(
+            cls.suspended_until.is_(None), cls.suspended_until > utcnow()
+        )
 
     @property
     def is_active(self):
         # Flask-Login treats an inactive user as unable to log in or stay logged in.
         return self.active and not self.is_suspended
-
-    @property
-    def is_admin(self):
-        return self.role == "admin"
 
     @staticmethod
     def normalize_email(email):

@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from forum.clock import utcnow
 from forum.extensions import db
 from forum.i18n import pick
+from forum.models.base import SITE, Content, changed_columns, scope
 
 BOARD_ACCESS = {
     "public": _l("Everyone, visitors included"),
@@ -17,7 +18,7 @@ BOARD_POSTING = {
 }
 
 
-class TaskForce(db.Model):
+class TaskForce(Content, db.Model):
     __tablename__ = "task_forces"
 
     id = db.Column(db.Integer, primary_key=True)
@@ -36,12 +37,8 @@ class TaskForce(db.Model):
     def name(self):
         return pick(self.name_ar, self.name_en)
 
-    @property
-    def purpose(self):
-        return pick(self.purpose_ar, self.purpose_en)
 
-
-class TaskForceMember(db.Model):
+class TaskForceMember(Content, db.Model):
     """A member of a task force and the local authority they represent there."""
 
     __tablename__ = "task_force_members"
@@ -56,7 +53,7 @@ class TaskForceMember(db.Model):
     authority = db.relationship("LocalAuthority")
 
 
-class Board(db.Model):
+class Board(Content, db.Model):
     __tablename__ = "boards"
 
     id = db.Column(db.Integer, primary_key=True)
@@ -89,6 +86,17 @@ class Board(db.Model):
     task_force = db.relationship(TaskForce)
     last_thread = db.relationship("Thread", foreign_keys=[last_thread_id], post_update=True)
 
+    # Kept by every reply; any other change (a name, who may read) can reach every page.
+    COUNTER_COLUMNS = frozenset({"thread_count", "post_count", "last_post_at", "last_thread_id"})
+
+    def written_scopes(self, change):
+        """Counters change the board's list and the home page, which declare that they show
+        them (scope "board:<id>"); a page that merely names the board (a thread's) does not
+        depend on them. Any other change reaches every page: it is site-wide."""
+        if change == "update" and changed_columns(self) <= self.COUNTER_COLUMNS:
+            return {scope("board", self.id)}
+        return {SITE}
+
     @property
     def name(self):
         return pick(self.name_ar, self.name_en)
@@ -98,7 +106,7 @@ class Board(db.Model):
         return pick(self.description_ar, self.description_en)
 
 
-class BoardModerator(db.Model):
+class BoardModerator(Content, db.Model):
     __tablename__ = "board_moderators"
 
     board_id = db.Column(db.Integer, db.ForeignKey("boards.id"), primary_key=True)

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 
 from forum.clock import utcnow
 from forum.extensions import db
+from forum.models.base import PrivateState
 
 FLAG_REASONS = {
     "spam": _l("Spam"),
@@ -13,7 +14,7 @@ FLAG_REASONS = {
 }
 
 
-class Flag(db.Model):
+class Flag(PrivateState, db.Model):
     __tablename__ = "flags"
     __table_args__ = (db.UniqueConstraint("post_id", "user_id", name="uq_flags_post_user"),)
 
@@ -31,7 +32,7 @@ class Flag(db.Model):
     user = db.relationship("User", foreign_keys=[user_id])
 
 
-class ModerationLog(db.Model):
+class ModerationLog(PrivateState, db.Model):
     """Append-only: the application offers no way to edit or delete an entry."""
 
     __tablename__ = "moderation_log"
@@ -56,7 +57,7 @@ class ModerationLog(db.Model):
     target_user = db.relationship("User", foreign_keys=[target_user_id])
 
 
-class AdminLog(db.Model):
+class AdminLog(PrivateState, db.Model):
     """Append-only record of administration: who changed what, and when."""
 
     __tablename__ = "admin_log"
@@ -72,7 +73,7 @@ class AdminLog(db.Model):
     actor = db.relationship("User")
 
 
-class Notification(db.Model):
+class Notification(PrivateState, db.Model):
     """An in-app message; its text is rendered in the reader's language from kind + data."""
 
     __tablename__ = "notifications"

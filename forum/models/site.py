@@ -1,17 +1,28 @@
-"""Site-wide state: one row whose version changes with every write to the forum."""
+"""Site-wide state: the version of the forum's content and the log of what each version changed."""
 
 from forum.extensions import db
+from forum.models.base import PrivateState
 
 
-class SiteState(db.Model):
-    """The content version that page caches are keyed by (see forum.cache).
+class SiteState(PrivateState, db.Model):
+    """The content version that page caches follow (see forum.changes).
 
-    There is exactly one row (id 1). Every transaction that writes anything bumps `version`
-    before it commits, in the same transaction, so a reader that sees the new version also
-    sees the new content.
+    There is exactly one row (id 1). A transaction that changes content takes the next
+    version when it commits, and logs the scopes it changed under it in `page_changes`.
     """
 
     __tablename__ = "site_state"
 
     id = db.Column(db.Integer, primary_key=True, autoincrement=False)
     version = db.Column(db.BigInteger, nullable=False, default=1)
+    # Changes up to this version were pruned from page_changes: a cache older than it starts over.
+    pruned_through = db.Column(db.BigInteger, nullable=False, default=0, server_default="0")
+
+
+class PageChange(PrivateState, db.Model):
+    """One scope a content version changed; every worker's page cache reads the new ones."""
+
+    __tablename__ = "page_changes"
+
+    version = db.Column(db.BigInteger, primary_key=True, autoincrement=False)
+    scope = db.Column(db.String(80), primary_key=True)

@@ -1,9 +1,20 @@
 """Threads and their posts, threaded by a materialised path."""
 
+from enum import StrEnum
+
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.ext.hybrid import hybrid_property
 
 from forum.clock import utcnow
 from forum.extensions import db
+from forum.models.base import (
+    PROFILES,
+    Content,
+    PrivateState,
+    changed_columns,
+    previous_value,
+    scope,
+)
 
 THREAD_KINDS = {
     "question": _l("Question"),
@@ -11,12 +22,24 @@ THREAD_KINDS = {
     "success_story": _l("Success story"),
     "discussion": _l("Discussion"),
 }
-STATUSES = ("pending", "published", "rejected")
+
+
+class Status(StrEnum):
+    """Where a thread or post stands; the members are the very strings the database stores."""
+
+    PENDING = "pending"  # waits in the moderation queue
+    PUBLISHED = "published"
+    REJECTED = "rejected"  # refused by a moderator; its author still sees it, marked
+    # Threads only: a deleted thread leaves every list. A deleted post keeps its status and
+    # gets deleted_at instead, so that it stays in its thread as a placeholder.
+    DELETED = "deleted"
+
+
 # Width of one id in Post.path: sorting the zero-padded ids gives depth-first order.
 PATH_SEGMENT = 10
 
 
-class Thread(db.Model):
+class Thread(Content, db.Model):
     __tablename__ = "threads"
     __table_args__ = (
         # The board page: published threads, pinned first, then by last activity.
@@ -31,8 +54,8 @@ class Thread(db.Model):
     author_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
     title = db.Column(db.String(200), nullable=False)
     kind = db.Column(db.String(20), nullable=False, default="discussion")
-    # A soft-deleted thread gets status "deleted" so that every listing index skips it.
-    status = db.Column(db.String(20), nullable=False, default="pending")
+    # A soft-deleted thread gets Status.DELETED so that every listing index skips it.
+    status = db.Column(db.String(20), nullable=False, default=Status.PENDING)
     pinned = db.Column(db.Boolean, nullable=False, default=False)
     locked = db.Column(db.Boolean, nullable=False, default=False)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
@@ -50,16 +73,25 @@ class Thread(db.Model):
     first_post = db.relationship("Post", foreign_keys=[first_post_id], post_update=True)
     last_post = db.relationship("Post", foreign_keys=[last_post_id], post_update=True)
 
+    def read_scope(self):
+        return scope("thread", self.id)
+
+    def written_scopes(self, change):
+        """The thread's page and its board's list; a move also the board it left. A change of
+        status or board changes which of its posts profiles may list."""
+        scopes = {scope("thread", self.id), scope("board", self.board_id)}
+        if change == "update":
+            scopes.add(scope("board", previous_value(self, "board_id")))
+            if changed_columns(self) & {"status", "board_id"}:
+                scopes.add(PROFILES)
+        return scopes
+
     @property
     def kind_label(self):
         return THREAD_KINDS.get(self.kind, self.kind)
 
-    @property
-    def is_published(self):
-        return self.status == "published"
 
-
-class Post(db.Model):
+class Post(Content, db.Model):
     __tablename__ = "posts"
     __table_args__ = (
         db.Index("ix_posts_thread_path", "thread_id", "path"),
@@ -69,8 +101,8 @@ class Post(db.Model):
             "ix_posts_pending",
             "thread_id",
             "created_at",
-            sqlite_where=db.text("status = 'pending'"),
-            postgresql_where=db.text("status = 'pending'"),
+            sqlite_where=db.text(f"status = '{Status.PENDING}'"),
+            postgresql_where=db.text(f"status = '{Status.PENDING}'"),
         ),  # fmt: skip
     )
 
@@ -82,7 +114,7 @@ class Post(db.Model):
     depth = db.Column(db.Integer, nullable=False, default=0)
     body_source = db.Column(db.Text, nullable=False)
     body_html = db.Column(db.Text, nullable=False)
-    status = db.Column(db.String(20), nullable=False, default="published")
+    status = db.Column(db.String(20), nullable=False, default=Status.PUBLISHED)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     edited_at = db.Column(db.DateTime)
     deleted_at = db.Column(db.DateTime)
@@ -93,12 +125,34 @@ class Post(db.Model):
     author = db.relationship("User", foreign_keys=[author_id])
     parent = db.relationship("Post", remote_side=[id], foreign_keys=[parent_id])
 
-    @property
+    def read_scope(self):
+        # Read from what was loaded: a post loaded without its thread id (an "in reply to"
+        # line) is in the thread the page loaded anyway, and asking would query again.
+        thread_id = self.__dict__.get("thread_id")
+        return scope("thread", thread_id) if thread_id is not None else None
+
+    def written_scopes(self, change):
+        """A post shows on its thread's page and in its author's profile."""
+        return {scope("thread", self.thread_id), scope("posts-by", self.author_id)}
+
+    @hybrid_property
     def is_visible_to_all(self):
-        return self.status == "published" and self.deleted_at is None and self.hidden_at is None
+        """Shown to everyone who may read the thread: published, not deleted, not hidden.
+
+        Also a SQL condition (`Post.is_visible_to_all`), so that lists and counters use the
+        same rule as the page.
+        """
+        return (
+            self.status == Status.PUBLISHED and self.deleted_at is None and self.hidden_at is None
+        )
+
+    @is_visible_to_all.inplace.expression
+    @classmethod
+    def _is_visible_to_all_expression(cls):
+        return (cls.status == Status.PUBLISHED) & cls.deleted_at.is_(None) & cls.hidden_at.is_(None)
 
 
-class PostRevision(db.Model):
+class PostRevision(PrivateState, db.Model):
     """The text a post had before an edit; the newest text is always on the post itself."""
 
     __tablename__ = "post_revisions"

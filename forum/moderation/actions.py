@@ -5,19 +5,28 @@ commits once. Permission is asked by the caller (forum.permissions); the actions
 the rules about state (a thread is approved once, a member flags a post once).
 """
 
+from enum import StrEnum
+
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from forum import events, notifications
 from forum.clock import utcnow
 from forum.extensions import db
-from forum.models import Flag
+from forum.models import Flag, Post, Status
 from forum.moderation import log
 from forum.threads import actions as threads
 
 
 class ModerationError(ValueError):
     """A moderation rule was broken; the message is shown to the person who tried."""
+
+
+class Decision(StrEnum):
+    """What a moderator decided about a pending item (notification kinds and signals say it)."""
+
+    APPROVED = "approved"
+    REJECTED = "rejected"
 
 
 # The approval queue ------------------------------------------------------------------------
@@ -28,7 +37,7 @@ def approve_thread(moderator, thread):
     _require_pending(thread.status)
     threads.publish_thread(thread)
     log.record(moderator, "approve_thread", thread=thread)
-    _tell_author(moderator, thread, None, "approved", "")
+    _tell_author(moderator, thread, None, Decision.APPROVED, "")
     return thread
 
 
@@ -36,10 +45,10 @@ def reject_thread(moderator, thread, *, reason):
     """Refuse a pending thread with a reason its author is shown; it stays out of every list."""
     _require_pending(thread.status)
     _require_reason(reason)
-    thread.status = "rejected"
+    thread.status = Status.REJECTED
     thread.rejection_reason = reason
     log.record(moderator, "reject_thread", thread=thread, reason=reason)
-    _tell_author(moderator, thread, None, "rejected", reason)
+    _tell_author(moderator, thread, None, Decision.REJECTED, reason)
     return thread
 
 
@@ -47,21 +56,21 @@ def approve_post(moderator, post):
     _require_pending(post.status)
     threads.publish_post(post)
     log.record(moderator, "approve_post", post=post)
-    _tell_author(moderator, post.thread, post, "approved", "")
+    _tell_author(moderator, post.thread, post, Decision.APPROVED, "")
     return post
 
 
 def reject_post(moderator, post, *, reason):
     _require_pending(post.status)
     _require_reason(reason)
-    post.status = "rejected"
+    post.status = Status.REJECTED
     log.record(moderator, "reject_post", post=post, reason=reason)
-    _tell_author(moderator, post.thread, post, "rejected", reason)
+    _tell_author(moderator, post.thread, post, Decision.REJECTED, reason)
     return post
 
 
 def approve(moderator, item):
-    """Approve a queue item (see forum.moderation.queue.QueueItem)."""
+    """Approve a queue item (see forum.moderation.queries.QueueItem)."""
     if item.kind == "thread":
         return approve_thread(moderator, item.thread)
     return approve_post(moderator, item.post)
@@ -71,6 +80,26 @@ def reject(moderator, item, *, reason):
     if item.kind == "thread":
         return reject_thread(moderator, item.thread, reason=reason)
     return reject_post(moderator, item.post, reason=reason)
+
+
+def decide(moderator, items, decision, *, reason=""):
+    """Approve several queue items, or reject them all with one reason, in one go.
+
+    An item that is no longer pending (another moderator was quicker) is skipped and the rest
+    still go through. Returns how many were decided and, for each skipped one, why.
+    """
+    done, skipped = 0, []
+    for item in items:
+        try:
+            if decision == Decision.REJECTED:
+                reject(moderator, item, reason=reason)
+            else:
+                approve(moderator, item)
+        except ModerationError as error:
+            skipped.append(str(error))
+        else:
+            done += 1
+    return done, skipped
 
 
 def edit_and_approve(moderator, item, *, body, title=None):
@@ -105,12 +134,11 @@ def move_thread(moderator, thread, board, *, reason=""):
         raise ModerationError(_("The thread is already on that board."))
     origin = thread.board
     thread.board = board
-    db.session.flush()
-    threads.refresh_board(origin)
-    threads.refresh_board(board)
+    db.session.flush()  # the thread row is locked by its update, before the boards
+    for changed in sorted((origin, board), key=lambda b: b.id):  # the lock order
+        threads.refresh_board(changed)
     log.record(moderator, "move_thread", thread=thread, board=board, from_board=origin,
                reason=reason)  # fmt: skip
-    events.thread_changed.send(thread)
 
 
 # Flags -----------------------------------------------------------------------------------
@@ -128,6 +156,8 @@ def flag_post(member, post, *, reason, text=""):
     db.session.flush()
     threshold = post.thread.board.flag_threshold
     if threshold > 0 and post.hidden_at is None:
+        # Members flagging at once: the later one waits, then counts the earlier one's flag.
+        threads.lock_row(Post, post.id)
         # One flag per member (a unique constraint), so counting flags counts members.
         count = db.session.scalar(
             select(func.count())
@@ -176,7 +206,7 @@ def unhide_post(moderator, post, *, reason=""):
 
 
 def _require_pending(status):
-    if status != "pending":
+    if status != Status.PENDING:
         raise ModerationError(_("This is no longer waiting for approval."))
 
 
@@ -200,7 +230,6 @@ def _set_thread_flag(moderator, thread, attribute, value, action, reason):
         return
     setattr(thread, attribute, value)
     log.record(moderator, action, thread=thread, reason=reason)
-    events.thread_changed.send(thread)
 
 
 def _resolve_flags(moderator, post, resolution):
@@ -227,4 +256,3 @@ def _show(post):
 def _recount(post):
     threads.refresh_thread(post.thread)
     threads.refresh_board(post.thread.board)
-    events.post_changed.send(post)

@@ -1,38 +1,51 @@
-"""Moderation queues, flags and the moderation log.
+"""Moderation queues, flags, moderator tools on threads and posts, and the moderation log.
 
 Every route asks the policy twice: content the moderator cannot read answers 404 (a moderator
 of another board must not learn that a pending or restricted thread exists); content they can
 read but not moderate answers 403.
 """
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from wtforms import SelectChoice
 
 from forum import permissions
+from forum.boards.queries import get_board
 from forum.extensions import db
-from forum.models import FLAG_REASONS, Board, ModerationLog, Post, Thread, User
-from forum.moderation import actions, queue
+from forum.models import FLAG_REASONS
+from forum.moderation import actions, queries
+from forum.moderation.actions import Decision
 from forum.moderation.forms import (
     ApproveEditForm,
     FlagEditForm,
     LogFilterForm,
+    MoveForm,
     QueueForm,
+    ReasonForm,
     RejectForm,
     ResolveFlagsForm,
 )
 from forum.moderation.log import ACTIONS, reason_label
 from forum.pagination import Page
 from forum.site.safety import safe_next_url
+from forum.threads import actions as threads
+from forum.threads.queries import get_post, get_thread
 
 bp = Blueprint("moderation", __name__, url_prefix="/mod")
 LOG_PER_PAGE = 50
 
-bp.add_app_template_global(queue.header_counts, "header_counts")
 bp.add_app_template_global(reason_label, "reason_label")
+
+
+@bp.app_template_global()
+def header_counts():
+    """The header's counts for the current user, read once per page."""
+    if "header_counts" not in g:
+        g.header_counts = queries.header_counts(current_user)
+    return g.header_counts
 
 
 @bp.before_request
@@ -50,7 +63,7 @@ def show_queue():
     form = QueueForm()
     if form.validate_on_submit():
         return _decide(form)
-    items = queue.queue_items()
+    items = queries.queue_items(current_user)
     status = 422 if form.errors else 200
     return render_template("moderation/queue.html", items=items, form=form), status
 
@@ -58,27 +71,21 @@ def show_queue():
 def _decide(form):
     """Approve one item, or approve or reject the ticked ones; all in one transaction."""
     if form.approve_one.data:
-        tokens, rejecting = [form.approve_one.data], False
+        tokens, decision = [form.approve_one.data], Decision.APPROVED
     elif form.approve.data or form.reject.data:
-        tokens, rejecting = form.items.data, bool(form.reject.data)
+        tokens = form.items.data
+        decision = Decision.REJECTED if form.reject.data else Decision.APPROVED
     else:
         abort(400)  # no button was pressed: guess nothing
     if not tokens:
         flash(_("Tick at least one item first."), "info")
         return redirect(url_for("moderation.show_queue"))
-    items = [_moderated_item(queue.find_item(token)) for token in tokens]
-    done = 0
-    for item in items:
-        try:
-            if rejecting:
-                actions.reject(current_user, item, reason=form.reason_value())
-            else:
-                actions.approve(current_user, item)
-            done += 1
-        except actions.ModerationError as error:
-            flash(str(error), "info")
+    items = [_moderated_item(queries.find_item(token)) for token in tokens]
+    done, skipped = actions.decide(current_user, items, decision, reason=form.reason_value())
+    for message in skipped:
+        flash(message, "info")
     db.session.commit()
-    if rejecting:
+    if decision == Decision.REJECTED:
         flash(ngettext("%(num)d item rejected.", "%(num)d items rejected.", done), "success")
     else:
         flash(ngettext("%(num)d item approved.", "%(num)d items approved.", done), "success")
@@ -87,7 +94,7 @@ def _decide(form):
 
 @bp.route("/queue/<any(thread, post):kind>/<int:item_id>/reject", methods=["GET", "POST"])
 def reject_item(kind, item_id):
-    item = _moderated_item(queue.find_item(f"{kind}-{item_id}"))
+    item = _moderated_item(queries.find_item(f"{kind}-{item_id}"))
     if not item.is_pending:
         return _already_decided()
     form = RejectForm()
@@ -105,7 +112,7 @@ def reject_item(kind, item_id):
 @bp.route("/queue/<any(thread, post):kind>/<int:item_id>/edit", methods=["GET", "POST"])
 def edit_item(kind, item_id):
     """Correct a pending text, then publish it: the author's words stay in the history."""
-    item = _moderated_item(queue.find_item(f"{kind}-{item_id}"))
+    item = _moderated_item(queries.find_item(f"{kind}-{item_id}"))
     if not item.is_pending:
         return _already_decided()
     form = ApproveEditForm(data={"title": item.thread.title, "body": item.post.body_source})
@@ -142,7 +149,7 @@ def _moderated_item(item):
 
 @bp.get("/flags")
 def show_flags():
-    flagged = queue.flagged_posts()
+    flagged = queries.flagged_posts(current_user)
     return render_template(
         "moderation/flags.html", flagged=flagged, form=ResolveFlagsForm(), flag_reasons=FLAG_REASONS
     )
@@ -182,26 +189,79 @@ def edit_flagged(post_id):
     return page, status
 
 
+# Moderator tools on one thread or post -----------------------------------------------------
+
+THREAD_TOOLS = {
+    "lock": (actions.lock_thread, _l("The thread is locked.")),
+    "unlock": (actions.unlock_thread, _l("The thread is open for replies again.")),
+    "pin": (actions.pin_thread, _l("The thread is pinned to the top of its board.")),
+    "unpin": (actions.unpin_thread, _l("The thread is no longer pinned.")),
+    "delete": (threads.delete_thread, _l("The thread was deleted.")),
+    "restore": (threads.restore_thread, _l("The thread was restored.")),
+}
+POST_TOOLS = {
+    "restore": (threads.restore_post, _l("The post was restored.")),
+    "unhide": (actions.unhide_post, _l("The post is shown again.")),
+}
+
+
+@bp.post("/t/<int:thread_id>/<any(lock, unlock, pin, unpin, delete, restore):verb>")
+def act_on_thread(thread_id, verb):
+    thread = moderated_thread(thread_id)
+    back = url_for("threads.show_thread", thread_id=thread.id)
+    return _act(THREAD_TOOLS[verb], thread, back)
+
+
+@bp.post("/p/<int:post_id>/<any(restore, unhide):verb>")
+def act_on_post(post_id, verb):
+    post = moderated_post(post_id)
+    return _act(POST_TOOLS[verb], post, url_for("threads.show_post", post_id=post.id))
+
+
+def _act(tool, target, back):
+    """Run one moderator tool with the optional reason from its button's form."""
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        abort(400)
+    action, message = tool
+    action(current_user, target, reason=form.reason.data or "")
+    db.session.commit()
+    flash(str(message), "success")
+    return redirect(safe_next_url(form.next.data) or back)
+
+
+@bp.route("/t/<int:thread_id>/move", methods=["GET", "POST"])
+def move_thread(thread_id):
+    thread = moderated_thread(thread_id)
+    form = MoveForm()
+    form.board.choices = [
+        SelectChoice(b.id, b.name)
+        for b in queries.moderated_boards(current_user)
+        if b.id != thread.board_id
+    ]
+    if form.validate_on_submit():
+        board = get_board(form.board.data)
+        permissions.require(permissions.can_move_thread_to(thread, board), hide=False)
+        actions.move_thread(current_user, thread, board, reason=form.reason.data or "")
+        db.session.commit()
+        flash(_("The thread was moved to %(board)s.", board=board.name), "success")
+        return redirect(url_for("threads.show_thread", thread_id=thread.id))
+    status = 422 if form.errors else 200
+    return render_template("moderation/move.html", thread=thread, form=form), status
+
+
 def moderated_post(post_id):
-    post = db.session.get(Post, post_id, options=[joinedload(Post.thread).joinedload(Thread.board)])
+    post = get_post(post_id)
     permissions.require(post is not None and permissions.can_read_post(post))
     permissions.require(permissions.can_moderate_post(post), hide=False)
     return post
 
 
 def moderated_thread(thread_id):
-    thread = db.session.get(Thread, thread_id, options=[joinedload(Thread.board)])
+    thread = get_thread(thread_id)
     permissions.require(permissions.can_read_thread(thread))
     permissions.require(permissions.can_moderate_thread(thread), hide=False)
     return thread
-
-
-def moderated_boards():
-    return db.session.scalars(
-        select(Board)
-        .where(permissions.visible_to_moderator(Board.id))
-        .order_by(Board.position, Board.id)
-    ).all()
 
 
 # The log -----------------------------------------------------------------------------------
@@ -210,49 +270,23 @@ def moderated_boards():
 @bp.get("/log")
 def show_log():
     """The moderation log, newest first. Append-only: no route edits or deletes an entry."""
-    visible = permissions.visible_moderation_log()
     form = LogFilterForm(formdata=request.args)
-    form.board.choices = [(0, _("All boards"))] + [(b.id, b.name) for b in moderated_boards()]
-    moderators = db.session.scalars(
-        select(User)
-        .where(User.id.in_(select(ModerationLog.actor_id).where(visible)))
-        .order_by(User.display_name)
-    ).all()
+    boards = queries.moderated_boards(current_user)
+    form.board.choices = [(0, _("All boards"))] + [(b.id, b.name) for b in boards]
+    moderators = queries.log_moderators(current_user)
     form.moderator.choices = [(0, _("All moderators"))] + [
         (u.id, u.display_name) for u in moderators
     ]
-    where = visible
-    if form.board.data:
-        where &= (ModerationLog.board_id == form.board.data) | (
-            ModerationLog.from_board_id == form.board.data
-        )
-    if form.moderator.data:
-        where &= ModerationLog.actor_id == form.moderator.data
-    if form.action.data in ACTIONS:
-        where &= ModerationLog.action == form.action.data
-    total = db.session.scalar(select(func.count()).select_from(ModerationLog).where(where))
+    narrowed = {
+        "board_id": form.board.data or None,
+        "moderator_id": form.moderator.data or None,
+        "action": form.action.data if form.action.data in ACTIONS else None,
+    }
+    total = queries.count_log_entries(current_user, **narrowed)
     page = Page.from_request(total, LOG_PER_PAGE)
-    entries = db.session.scalars(
-        select(ModerationLog)
-        .where(where)
-        .options(*_log_options())
-        .order_by(ModerationLog.created_at.desc(), ModerationLog.id.desc())
-        .limit(page.per_page)
-        .offset(page.offset)
-    ).all()
+    entries = queries.list_log_entries(
+        current_user, **narrowed, limit=page.per_page, offset=page.offset
+    )
     filters = {key: value for key, value in request.args.items() if key != "page" and value}
     return render_template("moderation/log.html", entries=entries, form=form, page=page,
                            filters=filters, actions=ACTIONS)  # fmt: skip
-
-
-def _log_options():
-    return (
-        joinedload(ModerationLog.actor),
-        joinedload(ModerationLog.board),
-        joinedload(ModerationLog.from_board),
-        joinedload(ModerationLog.thread).joinedload(Thread.board),
-        joinedload(ModerationLog.target_user),
-    )
-
-
-from forum.moderation import tools  # noqa: E402, F401  (its routes join this blueprint)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import update
 
 from forum import events, markup, permissions
 from forum.clock import utcnow
@@ -71,16 +71,6 @@ def notify(user_id, kind, *, thread=None, post=None, **data):
     db.session.flush()
     events.notification_created.send(notification)
     return notification
-
-
-def unread_count(user_id):
-    """The number of unread notifications, as a subquery the page header folds into one query."""
-    return (
-        select(func.count())
-        .select_from(Notification)
-        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
-        .scalar_subquery()
-    )
 
 
 def mark_all_read(user):

@@ -2,12 +2,10 @@
 
 from flask import Blueprint, abort, current_app, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
 
 from forum import notifications, permissions
 from forum.extensions import db
-from forum.models import Notification, Post, Thread
+from forum.notifications import queries
 from forum.pagination import Page
 from forum.threads.forms import ConfirmForm
 
@@ -17,20 +15,9 @@ bp = Blueprint("notifications", __name__)
 @bp.get("/notifications")
 @login_required
 def list_notifications():
-    mine = Notification.user_id == current_user.id
-    total = db.session.scalar(select(func.count()).select_from(Notification).where(mine))
+    total = queries.count_notifications(current_user)
     page = Page.from_request(total, current_app.config["THREADS_PER_PAGE"])
-    rows = db.session.scalars(
-        select(Notification)
-        .where(mine)
-        .options(
-            joinedload(Notification.thread).joinedload(Thread.board),
-            joinedload(Notification.post).joinedload(Post.thread),
-        )
-        .order_by(Notification.created_at.desc(), Notification.id.desc())
-        .limit(page.per_page)
-        .offset(page.offset)
-    ).all()
+    rows = queries.list_notifications(current_user, limit=page.per_page, offset=page.offset)
     shown = [notifications.show(row) for row in rows]
     return render_template(
         "notifications/list.html", notifications=shown, page=page, form=ConfirmForm()
@@ -51,7 +38,7 @@ def mark_all_read():
 @login_required
 def open_notification(notification_id):
     """Mark one notification read and go to what it is about (a POST: it changes state)."""
-    notification = db.session.get(Notification, notification_id)
+    notification = queries.get_notification(notification_id)
     permissions.require(permissions.can_open_notification(notification))
     if not ConfirmForm().validate_on_submit():
         abort(400)

@@ -2,9 +2,9 @@
 
 from flask import Blueprint, current_app, redirect, request, session, url_for
 from flask_login import current_user
-from sqlalchemy import text
 
 from forum.extensions import db
+from forum.site import queries
 from forum.site.safety import safe_next_url
 
 bp = Blueprint("site", __name__)
@@ -12,10 +12,9 @@ bp = Blueprint("site", __name__)
 
 @bp.get("/healthz")
 def healthz():
-    try:
-        db.session.execute(text("SELECT 1"))
-    except Exception as error:  # any database failure means unhealthy
-        return {"status": "error", "database": type(error).__name__}, 503
+    error = queries.database_error()
+    if error is not None:
+        return {"status": "error", "database": error}, 503
     return {"status": "ok", "database": "ok"}
 
 

@@ -10,78 +10,67 @@ from sqlalchemy import func, select
 from forum import events, markup
 from forum.clock import utcnow
 from forum.extensions import db
-from forum.models import Board, Post, PostRevision, Thread
+from forum.models import Board, Post, PostRevision, Status, Thread, User
 from forum.models.threads import PATH_SEGMENT
 from forum.moderation import log as moderation_log
-from forum.permissions import can_moderate_board
+from forum.permissions import can_moderate_board, needs_approval
 
 
 class ThreadError(ValueError):
     """A rule about threads was broken; the message is shown to the person who tried."""
 
 
-def needs_approval(author, board, *, reply=False):
-    """Whether a new thread (or reply) by this author waits in the moderation queue."""
-    if can_moderate_board(board, author):
-        return False
-    if not (board.replies_need_approval if reply else board.threads_need_approval):
-        return False
-    trusted = board.trust_threshold > 0 and author.approved_post_count >= board.trust_threshold
-    return not trusted
-
-
 def start_thread(author, board, *, title, kind, body):
     """Create a thread with its opening post, published or pending by the board's rules."""
     now = utcnow()
-    status = "pending" if needs_approval(author, board) else "published"
+    status = Status.PENDING if needs_approval(author, board) else Status.PUBLISHED
     thread = Thread(
         board=board, author=author, title=title.strip(), kind=kind, status=status,
         created_at=now, last_activity_at=now,
     )  # fmt: skip
     db.session.add(thread)
     db.session.flush()
-    post = _add_post(author, thread, None, body, status="published", now=now)
+    post = _add_post(author, thread, None, body, status=Status.PUBLISHED, now=now)
     thread.first_post = post
     thread.last_post = post
-    events.thread_started.send(thread)
-    if status == "published":
+    if status == Status.PUBLISHED:
         publish_thread(thread)
     return thread
 
 
 def publish_thread(thread):
     """Make a thread visible to its board's readers and count it everywhere."""
-    thread.status = "published"
+    thread.status = Status.PUBLISHED
     thread.rejection_reason = None
     # Readers see an approved thread as new: it sorts and is digested by when it was published.
     thread.published_at = utcnow()
     _count_approved_post(thread.author)
     refresh_thread(thread)
     refresh_board(thread.board)
-    events.thread_published.send(thread)
 
 
 def reply(author, thread, *, body, parent=None):
     """Add a reply to the thread, or to one post in it when parent is given."""
-    if thread.status != "published":
+    if thread.status != Status.PUBLISHED:
         raise ThreadError(_("This thread does not take replies."))
     if thread.locked and not can_moderate_board(thread.board, author):
         raise ThreadError(_("This thread is locked."))
     if parent is not None and parent.thread_id != thread.id:
         raise ThreadError(_("That post is not in this thread."))
-    status = "pending" if needs_approval(author, thread.board, reply=True) else "published"
+    status = (
+        Status.PENDING if needs_approval(author, thread.board, reply=True) else Status.PUBLISHED
+    )
     post = _add_post(author, thread, parent, body, status=status, now=utcnow())
-    if status == "published":
+    if status == Status.PUBLISHED:
         publish_post(post)
     return post
 
 
 def publish_post(post):
-    post.status = "published"
+    post.status = Status.PUBLISHED
     _count_approved_post(post.author)
     refresh_thread(post.thread)
     refresh_board(post.thread.board)
-    events.post_published.send(post)
 
 
 def edit_post(editor, post, *, body, title=None):
@@ -108,7 +97,6 @@ def edit_post(editor, post, *, body, title=None):
         thread.title = new_title
     if editor.id != post.author_id:  # only a moderator edits someone else's post
         moderation_log.record(editor, "edit_post", post=post)
-    events.post_changed.send(post)
     return post
 
 
@@ -128,28 +116,25 @@ def delete_post(actor, post, *, reason=""):
         moderation_log.record(actor, "delete_post", post=post, reason=reason)
     refresh_thread(thread)
     refresh_board(thread.board)
-    events.post_changed.send(post)
 
 
 def delete_thread(actor, thread, *, reason=""):
-    if thread.status == "deleted":
+    if thread.status == Status.DELETED:
         return
     thread.status_before_delete = thread.status
-    thread.status = "deleted"
+    thread.status = Status.DELETED
     if actor.id != thread.author_id:
         moderation_log.record(actor, "delete_thread", thread=thread, reason=reason)
     refresh_board(thread.board)
-    events.thread_changed.send(thread)
 
 
 def restore_thread(actor, thread, *, reason=""):
-    if thread.status != "deleted":
+    if thread.status != Status.DELETED:
         return
-    thread.status = thread.status_before_delete or "published"
+    thread.status = thread.status_before_delete or Status.PUBLISHED
     thread.status_before_delete = None
     moderation_log.record(actor, "restore_thread", thread=thread, reason=reason)
     refresh_board(thread.board)
-    events.thread_changed.send(thread)
 
 
 def restore_post(actor, post, *, reason=""):
@@ -159,21 +144,22 @@ def restore_post(actor, post, *, reason=""):
     moderation_log.record(actor, "restore_post", post=post, reason=reason)
     refresh_thread(post.thread)
     refresh_board(post.thread.board)
-    events.post_changed.send(post)
 
 
 # Counters ---------------------------------------------------------------------------------
+#
+# Counters are recounted from the rows with the counted row locked first, so that they stay
+# right on their own under concurrent writers: a second writer waits for the first to commit,
+# then counts its rows too. Locks are always taken thread first, then boards by id, so two
+# writers never each wait for the other. (SQLite has no row locks, but it lets one transaction
+# write at a time, and a transaction begins with its first write, before these counts.)
 
 
 def refresh_thread(thread):
     """Recount a thread's replies and last post from the rows, so the numbers cannot drift."""
     db.session.flush()
-    shown = (
-        (Post.thread_id == thread.id)
-        & (Post.status == "published")
-        & Post.deleted_at.is_(None)
-        & Post.hidden_at.is_(None)
-    )
+    lock_row(Thread, thread.id)
+    shown = (Post.thread_id == thread.id) & Post.is_visible_to_all
     # The opening post is not a reply, and it may itself be hidden after flags.
     first_id = thread.first_post_id
     replies = shown if first_id is None else shown & (Post.id != first_id)
@@ -185,13 +171,13 @@ def refresh_thread(thread):
     if last is not None:
         thread.last_post_id = last.id
         thread.last_activity_at = max(last.created_at, thread.published_at or thread.created_at)
-    events.thread_changed.send(thread)
 
 
 def refresh_board(board):
     """Recount a board's published threads and posts and find its latest activity."""
     db.session.flush()
-    published = (Thread.board_id == board.id) & (Thread.status == "published")
+    lock_row(Board, board.id)
+    published = (Thread.board_id == board.id) & (Thread.status == Status.PUBLISHED)
     totals = db.session.execute(
         select(func.count(Thread.id), func.coalesce(func.sum(Thread.reply_count), 0)).where(
             published
@@ -207,12 +193,16 @@ def refresh_board(board):
     ).first()
     board.last_thread_id = latest.id if latest else None
     board.last_post_at = latest.last_activity_at if latest else None
-    events.board_changed.send(board)
 
 
-def refresh_all_boards():
-    for board in db.session.scalars(select(Board)):
-        refresh_board(board)
+def lock_row(model, row_id):
+    """Hold the row until the transaction ends, where the database has row locks.
+
+    FOR NO KEY UPDATE, not FOR UPDATE: a writer that has just added a row pointing here (a
+    reply to the thread, a flag on the post) already holds the weaker lock its foreign key
+    takes, and two such writers asking for FOR UPDATE would wait for each other for ever.
+    """
+    db.session.execute(select(model.id).where(model.id == row_id).with_for_update(key_share=True))
 
 
 # Internals --------------------------------------------------------------------------------
@@ -233,7 +223,8 @@ def _add_post(author, thread, parent, body, *, status, now):
 
 
 def _count_approved_post(user):
-    user.approved_post_count = (user.approved_post_count or 0) + 1
+    # Added in the database, not in Python: two approvals at once must both count.
+    user.approved_post_count = User.approved_post_count + 1
 
 
 def _last_editor_id(post):

@@ -3,27 +3,26 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
 
 from forum import markup, permissions
+from forum.boards.queries import get_board_by_slug
 from forum.extensions import db
-from forum.models import Board, Post, Thread, User
+from forum.models import Status
 from forum.pagination import Page
-from forum.threads import actions
+from forum.threads import actions, queries
 from forum.threads.forms import ConfirmForm, EditPostForm, PostForm, ThreadForm
 
 bp = Blueprint("threads", __name__)
 
 
 def _readable_thread(thread_id):
-    thread = db.session.get(Thread, thread_id, options=[joinedload(Thread.board)])
+    thread = queries.get_thread(thread_id)
     permissions.require(permissions.can_read_thread(thread))
     return thread
 
 
 def _readable_post(post_id):
-    post = db.session.get(Post, post_id, options=[joinedload(Post.thread).joinedload(Thread.board)])
+    post = queries.get_post(post_id)
     permissions.require(post is not None and permissions.can_read_thread(post.thread))
     return post
 
@@ -31,23 +30,9 @@ def _readable_post(post_id):
 @bp.get("/t/<int:thread_id>")
 def show_thread(thread_id):
     thread = _readable_thread(thread_id)
-    visible = permissions.visible_posts_in_thread(thread)
-    per_page = current_app.config["POSTS_PER_PAGE"]
-    total = db.session.scalar(select(func.count()).select_from(Post).where(visible))
-    page = Page.from_request(total, per_page)
-    # Authors and, for the "in reply to" line, the parent's author come in the same query.
-    in_reply_to = joinedload(Post.parent).load_only(Post.id, Post.author_id)
-    posts = db.session.scalars(
-        select(Post)
-        .where(visible)
-        .options(
-            joinedload(Post.author).joinedload(User.authority),
-            in_reply_to.joinedload(Post.author).load_only(User.id, User.display_name),
-        )
-        .order_by(Post.path)
-        .limit(per_page)
-        .offset(page.offset)
-    ).all()
+    total = queries.count_posts(thread, current_user)
+    page = Page.from_request(total, current_app.config["POSTS_PER_PAGE"])
+    posts = queries.list_posts(thread, current_user, limit=page.per_page, offset=page.offset)
     form = PostForm() if permissions.can_reply(thread) else None
     return render_template(
         "threads/thread.html",
@@ -69,10 +54,7 @@ def show_thread_with_slug(thread_id, slug):
 def show_post(post_id):
     """A post's permalink: the thread page it is on, scrolled to it."""
     post = _readable_post(post_id)
-    visible = permissions.visible_posts_in_thread(post.thread)
-    before = db.session.scalar(
-        select(func.count()).select_from(Post).where(visible, Post.path < post.path)
-    )
+    before = queries.count_posts_before(post, current_user)
     page = before // current_app.config["POSTS_PER_PAGE"] + 1
     args = {"page": page} if page > 1 else {}
     target = url_for("threads.show_thread", thread_id=post.thread_id, **args)
@@ -82,7 +64,7 @@ def show_post(post_id):
 @bp.route("/t/new", methods=["GET", "POST"])
 @login_required
 def new_thread():
-    board = db.session.scalar(select(Board).where(Board.slug == request.args.get("board", "")))
+    board = get_board_by_slug(request.args.get("board", ""))
     permissions.require(permissions.can_read_board(board))
     permissions.require(permissions.can_start_thread(board), hide=False)
     form = ThreadForm()
@@ -96,7 +78,7 @@ def new_thread():
                 body=form.body.data,
             )  # fmt: skip
             db.session.commit()
-            if thread.status == "pending":
+            if thread.status == Status.PENDING:
                 flash(_("Your thread was sent to the moderators and will appear once approved."),
                       "info")  # fmt: skip
             return redirect(url_for("threads.show_thread", thread_id=thread.id))
@@ -112,7 +94,7 @@ def reply(thread_id):
     parent_id = request.values.get("to", type=int) or _int_or_none(form.parent_id.data)
     parent = None
     if parent_id:
-        parent = db.session.get(Post, parent_id)
+        parent = queries.get_post(parent_id)
         permissions.require(parent is not None and parent.thread_id == thread.id
                             and permissions.can_read_post(parent))  # fmt: skip
         form.parent_id.data = str(parent.id)
@@ -126,7 +108,7 @@ def reply(thread_id):
         else:
             post = actions.reply(current_user, thread, body=form.body.data, parent=parent)
             db.session.commit()
-            if post.status == "pending":
+            if post.status == Status.PENDING:
                 flash(_("Your reply will appear once a moderator approves it."), "info")
             return redirect(url_for("threads.show_post", post_id=post.id))
     status = 422 if form.errors else 200
@@ -177,7 +159,7 @@ def delete_post(post_id):
         actions.delete_post(current_user, post)
         db.session.commit()
         flash(_("The post was deleted."), "success")
-        if thread.status == "deleted":
+        if thread.status == Status.DELETED:
             return redirect(url_for("boards.show_board", slug=thread.board.slug))
         return redirect(url_for("threads.show_thread", thread_id=thread.id))
     return render_template("threads/delete.html", post=post, form=form)

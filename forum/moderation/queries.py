@@ -1,18 +1,18 @@
-"""What waits for a moderator: pending threads and replies, flagged posts, and their counts.
+"""What moderators read: pending threads and replies, flagged posts, their counts, the log.
 
-Every query here is limited to the boards the reader moderates by the policy's own filter.
+Every function takes the reader explicitly and is limited to the boards they moderate by the
+policy's own filters (visible_to_moderator, visible_moderation_log).
 """
 
 from dataclasses import dataclass, field
 
-from flask import g
-from flask_login import current_user
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import joinedload
 
-from forum import notifications, permissions
+from forum import permissions
 from forum.extensions import db
-from forum.models import Flag, Post, Thread, User
+from forum.models import Board, Flag, ModerationLog, Post, Status, Thread, User
+from forum.notifications.queries import unread_count
 
 QUEUE_LIMIT = 50
 
@@ -31,7 +31,7 @@ class QueueItem:
 
     @property
     def is_pending(self):
-        return (self.thread if self.kind == "thread" else self.post).status == "pending"
+        return (self.thread if self.kind == "thread" else self.post).status == Status.PENDING
 
     @property
     def token(self):
@@ -67,26 +67,28 @@ class HeaderCounts:
 # Filters -----------------------------------------------------------------------------------
 
 
-def pending_threads_where(user=None):
-    return (Thread.status == "pending") & permissions.visible_to_moderator(Thread.board_id, user)
+def pending_threads_where(user):
+    return (Thread.status == Status.PENDING) & permissions.visible_to_moderator(
+        Thread.board_id, user
+    )
 
 
-def pending_posts_where(user=None):
+def pending_posts_where(user):
     """Pending replies (join Thread): not deleted by their author, in a live thread."""
     return (
-        (Post.status == "pending")
+        (Post.status == Status.PENDING)
         & Post.deleted_at.is_(None)
-        & (Thread.status == "published")
+        & (Thread.status == Status.PUBLISHED)
         & permissions.visible_to_moderator(Thread.board_id, user)
     )
 
 
-def open_flags_where(user=None):
+def open_flags_where(user):
     """Unresolved flags (join Post and Thread) on posts that are still there."""
     return (
         Flag.resolved_at.is_(None)
         & Post.deleted_at.is_(None)
-        & (Thread.status != "deleted")
+        & (Thread.status != Status.DELETED)
         & permissions.visible_to_moderator(Thread.board_id, user)
     )
 
@@ -94,7 +96,7 @@ def open_flags_where(user=None):
 # Lists -------------------------------------------------------------------------------------
 
 
-def queue_items(user=None, limit=QUEUE_LIMIT):
+def queue_items(user, limit=QUEUE_LIMIT):
     """The oldest pending threads and replies together, oldest first."""
     threads = db.session.scalars(
         select(Thread)
@@ -138,7 +140,7 @@ def find_item(token):
     return None
 
 
-def flagged_posts(user=None, limit=QUEUE_LIMIT):
+def flagged_posts(user, limit=QUEUE_LIMIT):
     """Posts with open flags, the longest-waiting first, each with all its open flags."""
     first_flag = func.min(Flag.created_at)
     ids = db.session.scalars(
@@ -166,6 +168,15 @@ def flagged_posts(user=None, limit=QUEUE_LIMIT):
     return [grouped[post_id] for post_id in ids]
 
 
+def moderated_boards(user):
+    """The boards the user moderates, in their set order (for filters and the move form)."""
+    return db.session.scalars(
+        select(Board)
+        .where(permissions.visible_to_moderator(Board.id, user))
+        .order_by(Board.position, Board.id)
+    ).all()
+
+
 def open_flags_on(post_ids):
     return db.session.scalars(
         select(Flag)
@@ -178,23 +189,17 @@ def open_flags_on(post_ids):
 # The page header ---------------------------------------------------------------------------
 
 
-def header_counts():
-    """Unread notifications and, for moderators, waiting items: one query per page at most."""
-    if "header_counts" not in g:
-        g.header_counts = _count_for_header()
-    return g.header_counts
-
-
-def _count_for_header():
-    if not current_user.is_authenticated:
+def header_counts(user):
+    """Unread notifications and, for moderators, waiting items: one query at most."""
+    if not user.is_authenticated:
         return HeaderCounts()
-    columns = [notifications.unread_count(current_user.id)]
-    moderator = permissions.can_moderate_anything()
+    columns = [unread_count(user)]
+    moderator = permissions.can_moderate_anything(user)
     if moderator:
         columns += [
-            _count(pending_threads_where(), Thread),
-            _count_pending_posts(),
-            _count_flagged(),
+            _count(pending_threads_where(user), Thread),
+            _count_pending_posts(user),
+            _count_flagged(user),
         ]
     row = db.session.execute(select(*columns)).one()
     if not moderator:
@@ -206,24 +211,70 @@ def _count(where, table):
     return select(func.count()).select_from(table).where(where).correlate(None).scalar_subquery()
 
 
-def _count_pending_posts():
+def _count_pending_posts(user):
     return (
         select(func.count())
         .select_from(Post)
         .join(Thread, Post.thread_id == Thread.id)
-        .where(pending_posts_where())
+        .where(pending_posts_where(user))
         .correlate(None)
         .scalar_subquery()
     )
 
 
-def _count_flagged():
+def _count_flagged(user):
     return (
         select(func.count(distinct(Flag.post_id)))
         .select_from(Flag)
         .join(Post, Flag.post_id == Post.id)
         .join(Thread, Post.thread_id == Thread.id)
-        .where(open_flags_where())
+        .where(open_flags_where(user))
         .correlate(None)
         .scalar_subquery()
     )
+
+
+# The log -----------------------------------------------------------------------------------
+
+
+def log_moderators(user):
+    """Everyone with an entry in the part of the log the reader may see, by name."""
+    actors = select(ModerationLog.actor_id).where(permissions.visible_moderation_log(user))
+    return db.session.scalars(
+        select(User).where(User.id.in_(actors)).order_by(User.display_name)
+    ).all()
+
+
+def count_log_entries(user, *, board_id=None, moderator_id=None, action=None):
+    where = _log_where(user, board_id, moderator_id, action)
+    return db.session.scalar(select(func.count()).select_from(ModerationLog).where(where))
+
+
+def list_log_entries(user, *, board_id=None, moderator_id=None, action=None, limit, offset):
+    """One page of the log the reader may see, newest first, optionally narrowed down."""
+    return db.session.scalars(
+        select(ModerationLog)
+        .where(_log_where(user, board_id, moderator_id, action))
+        .options(
+            joinedload(ModerationLog.actor),
+            joinedload(ModerationLog.board),
+            joinedload(ModerationLog.from_board),
+            joinedload(ModerationLog.thread).joinedload(Thread.board),
+            joinedload(ModerationLog.target_user),
+        )
+        .order_by(ModerationLog.created_at.desc(), ModerationLog.id.desc())
+        .limit(limit)
+        .offset(offset)
+    ).all()
+
+
+def _log_where(user, board_id, moderator_id, action):
+    where = permissions.visible_moderation_log(user)
+    if board_id:
+        # A move is logged once, under the board it went to; it shows under both.
+        where &= (ModerationLog.board_id == board_id) | (ModerationLog.from_board_id == board_id)
+    if moderator_id:
+        where &= ModerationLog.actor_id == moderator_id
+    if action:
+        where &= ModerationLog.action == action
+    return where

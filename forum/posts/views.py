@@ -1,21 +1,24 @@
-"""Pages about one post outside the moderators' area: flagging it and its edit history."""
+"""A post's edit history and the form to flag it: open to readers, outside the /mod area.
+
+Flags and revisions belong to moderation (forms, actions and the diff live there); these two
+pages are the members' side of it.
+"""
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy.orm import joinedload
 
 from forum import permissions
 from forum.extensions import db
-from forum.models import Post, Thread
 from forum.moderation import actions, revisions
 from forum.moderation.forms import FlagForm
+from forum.threads.queries import get_post
 
 bp = Blueprint("posts", __name__)
 
 
 def _readable_post(post_id):
-    post = db.session.get(Post, post_id, options=[joinedload(Post.thread).joinedload(Thread.board)])
+    post = get_post(post_id)
     permissions.require(post is not None and permissions.can_read_post(post))
     return post
 
@@ -25,7 +28,7 @@ def show_history(post_id):
     post = _readable_post(post_id)
     permissions.require(permissions.can_view_history(post), hide=False)
     versions = revisions.versions_of(post)
-    return render_template("moderation/history.html", post=post, versions=versions)
+    return render_template("posts/history.html", post=post, versions=versions)
 
 
 @bp.route("/p/<int:post_id>/flag", methods=["GET", "POST"])
@@ -44,4 +47,4 @@ def flag_post(post_id):
             flash(_("Thank you: the moderators will look at this post."), "success")
         return redirect(url_for("threads.show_post", post_id=post.id))
     status = 422 if form.errors else 200
-    return render_template("moderation/flag.html", post=post, form=form), status
+    return render_template("posts/flag.html", post=post, form=form), status

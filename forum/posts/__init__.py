@@ -1,0 +1,1 @@
+"""Pages about one post besides the thread page: its edit history and flagging it."""
