@@ -177,7 +177,7 @@ def _savepoint_engine(database_url, _seeded):
     dialect = engine.dialect
     dialect.do_commit = _release_and_renew_savepoint
     dialect.do_rollback = _roll_back_to_savepoint
-    # Changing the isolation level (the page cache reads the version with AUTOCOMMIT) would
+    # Changing the isolation level (the page cache reads its change log with AUTOCOMMIT) would
     # commit, or be refused, inside the transaction; within it, every level is the same.
     dialect.set_isolation_level = lambda dbapi_connection, level: None
     yield engine
