@@ -347,6 +347,7 @@ def test_a_key_queued_between_the_check_and_the_insert_adds_nothing(app, reader,
         assert len(outbox()) == 1
 
 
+@pytest.mark.committed  # sessions of their own: threads or a process
 def test_two_transactions_queueing_one_key_at_once_add_one_mail(app, reader):
     barrier = threading.Barrier(2)
     ids, errors = [], []
@@ -371,6 +372,7 @@ def test_two_transactions_queueing_one_key_at_once_add_one_mail(app, reader):
         assert len(outbox()) == 1
 
 
+@pytest.mark.committed  # sessions of their own: threads or a process
 def test_two_senders_racing_over_500_mails_deliver_each_exactly_once(app, smtp, reader):
     with app.app_context():
         user = db.session.get(User, reader)
@@ -495,6 +497,7 @@ def test_the_demo_keeps_a_test_mail_in_each_language(app, runner):
         assert sorted(row.language for row in outbox()) == ["ar", "en"]
 
 
+@pytest.mark.committed  # sessions of their own: threads or a process
 def test_the_worker_sends_mail_and_stops_cleanly_on_sigterm(app, database_url, smtp, reader):
     with app.app_context():
         mail_id = queue_for(reader)

@@ -158,6 +158,7 @@ WRITES = {
 
 
 @pytest.mark.parametrize("write", WRITES)
+@pytest.mark.committed  # a second app reads the database
 def test_after_any_write_every_cached_page_is_the_fresh_page(app, client, fresh, admin, write):
     with app.app_context():
         author = db.session.get(User, admin.id)
@@ -182,6 +183,7 @@ def test_after_any_write_every_cached_page_is_the_fresh_page(app, client, fresh,
     compare_with_fresh(client, fresh, urls)
 
 
+@pytest.mark.committed  # a second app reads the database
 def test_a_restored_thread_comes_back_to_its_authors_profile(app, client, fresh, admin):
     with app.app_context():
         thread = factories.make_thread(admin.id, BOARD, title="يعود")
@@ -240,6 +242,7 @@ def cacheable_pages(app, member_id):
     }
 
 
+@pytest.mark.committed  # a second app reads the database
 def test_cacheable_pages_do_not_depend_on_the_clock(app, fresh, member):
     """Render each cacheable page, move the clock a day: it must be the same page."""
     pages = cacheable_pages(app, member.id)
@@ -449,6 +452,7 @@ def test_the_language_link_works_without_javascript(app, client):
     assert 'lang="en"' in client.get(f"/b/{BOARD}").get_data(as_text=True)
 
 
+@pytest.mark.committed  # a second app reads the database
 def test_a_thread_pinned_from_a_later_page_reaches_the_first(app, client, uncached_app, admin):
     app.config["THREADS_PER_PAGE"] = 1
     fresh = uncached_app(THREADS_PER_PAGE=1)

@@ -1,7 +1,8 @@
 """The key pages the browser suite audits, and the sample forum they are shown with.
 
-A page whose route has not landed yet (search, the moderation queue …) is skipped by name, so
-that it is audited the day its feature arrives without anyone remembering to add it.
+A key page must exist: a missing one fails. Only a page marked `planned` (its feature has not
+landed yet) is left out until its route appears, so that it is audited the day it arrives
+without anyone remembering to add it.
 """
 
 import re
@@ -27,6 +28,7 @@ class KeyPage:
     path: str  # formatted with the ids of the sample forum
     viewer: str = "moderator"  # "visitor", "moderator" or "admin"
     status: int = 200
+    planned: bool = False  # audited once its route exists, not missed before
 
     def url(self, sample):
         return self.path.format(**sample.ids)
@@ -48,7 +50,7 @@ KEY_PAGES = [
     KeyPage("notifications", "/notifications"),
     KeyPage("subscriptions", "/settings/subscriptions"),
     KeyPage("unsubscribe", "/unsubscribe/{unsubscribe}", viewer="visitor"),
-    KeyPage("search", "/search?q={search}"),
+    KeyPage("search", "/search?q={search}", planned=True),
     KeyPage("admin", "/admin/", viewer="admin"),
     KeyPage("admin-users", "/admin/users", viewer="admin"),
     KeyPage("admin-boards", "/admin/boards", viewer="admin"),
@@ -58,6 +60,11 @@ KEY_PAGES = [
     KeyPage("register", "/auth/register", viewer="visitor"),
     KeyPage("not-found", "/b/tf-financial-experts", viewer="visitor", status=404),
 ]
+
+
+def to_audit(app):
+    """The key pages, without the planned ones that have not landed yet."""
+    return [key_page for key_page in KEY_PAGES if not key_page.planned or has_landed(app, key_page)]
 
 
 def has_landed(app, key_page):
