@@ -38,6 +38,7 @@ def _init_extensions(app):
     from forum.extensions import babel, csrf, db, login_manager, migrate
     from forum.following import listeners  # noqa: F401  (following hears of new content)
     from forum.i18n import mark, select_locale
+    from forum.notifications import mailing  # noqa: F401  (some notifications go by mail)
 
     db.init_app(app)
     with app.app_context():

@@ -78,7 +78,7 @@ def queue(user, kind, subject, template, context, *, headers=None, dedupe_key=No
         if existing is not None:
             return existing
     headers = _checked_headers(headers or {})
-    language = _language_of(user)
+    language = language_of(user)
     with force_locale(language):
         subject = str(subject)
         context = {
@@ -119,7 +119,8 @@ def absolute_url(endpoint, **values):
     return adapter.build(endpoint, values, force_external=True)
 
 
-def _language_of(user):
+def language_of(user):
+    """The language mail to this person is written in."""
     languages = current_app.config["LANGUAGES"]
     return user.language if user.language in languages else languages[0]
 

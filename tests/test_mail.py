@@ -494,7 +494,8 @@ def test_the_demo_keeps_a_test_mail_in_each_language(app, runner):
     result = runner.invoke(args=["forum", "demo"])
     assert result.exit_code == 0, result.output
     with app.app_context():
-        assert sorted(row.language for row in outbox()) == ["ar", "en"]
+        # Besides what the demo's replies mail to the threads' watchers.
+        assert sorted(row.language for row in outbox() if row.kind == "test") == ["ar", "en"]
 
 
 @pytest.mark.committed  # sessions of their own: threads or a process

@@ -120,17 +120,7 @@ def mark_read(user, notification_id):
 
 def show(notification, user=None):
     """The notification in the current language, with what the reader may still see."""
-    thread, post = notification.thread, notification.post
-    readable = thread is not None and permissions.can_read_thread(thread, user)
-    with_title, without_title = MESSAGES.get(notification.kind, (None, None))
-    if with_title is None:
-        text = notification.kind
-    elif readable:
-        author = post.author if post is not None else thread.author
-        values = {"title": thread.title, "name": author.display_name, "board": thread.board.name}
-        text = str(with_title) % values
-    else:
-        text = str(without_title)
+    text, readable = describe(notification, user)
     return Shown(
         id=notification.id,
         text=text,
@@ -140,6 +130,21 @@ def show(notification, user=None):
         created_at=notification.created_at,
         unread=notification.read_at is None,
     )
+
+
+def describe(notification, user=None):
+    """The notification's sentence in the current language, and whether the reader may still
+    read its thread (the sentence names the thread only then)."""
+    thread, post = notification.thread, notification.post
+    readable = thread is not None and permissions.can_read_thread(thread, user)
+    with_title, without_title = MESSAGES.get(notification.kind, (None, None))
+    if with_title is None:
+        return notification.kind, readable
+    if not readable:
+        return str(without_title), readable
+    author = post.author if post is not None else thread.author
+    values = {"title": thread.title, "name": author.display_name, "board": thread.board.name}
+    return str(with_title) % values, readable
 
 
 def _excerpt(notification, readable, user):
