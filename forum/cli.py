@@ -10,12 +10,12 @@ from flask import current_app
 from flask.cli import AppGroup
 from flask_migrate import upgrade
 
-from forum import changes, demo, mail, seed, worker
+from forum import changes, demo, digests, mail, seed, worker
 from forum.accounts.actions import AccountError, register_user
 from forum.accounts.queries import find_user_by_email
 from forum.admin.actions import AdminError, find_authority
 from forum.extensions import db
-from forum.models import ROLES
+from forum.models import ROLES, Level
 
 forum_cli = AppGroup("forum", help="Tabadul administration commands.")
 cache_cli = AppGroup("cache", help="The page caches of every worker.")
@@ -146,3 +146,16 @@ def worker_command():
     )
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per run
     worker.run(current_app._get_current_object())
+
+
+@forum_cli.command("digests")
+@click.argument("level", type=click.Choice(["daily", "weekly"]))
+@click.option("--all", "everyone", is_flag=True,
+              help="Every reader, not only those whose digest hour (and weekday) it is now.")  # fmt: skip
+def digests_command(level, everyone):
+    """Queue the daily or weekly digests that are due (run it every hour; safe to run twice)."""
+    outcomes = digests.send_digests(Level(level), everyone=everyone)
+    click.echo(
+        f"Digests ({level}): {outcomes['queued']} queued, {outcomes['empty']} with nothing new, "
+        f"{outcomes['done']} done already."
+    )

@@ -15,7 +15,7 @@ from functools import wraps
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from forum import mail
+from forum import digests, mail
 from forum.extensions import db
 
 log = logging.getLogger(__name__)
@@ -59,8 +59,24 @@ def schedule_mail(app, scheduler):
     )
 
 
+def send_digests():
+    """Queue the digests of the readers whose local digest hour (and weekday) it is now."""
+    for level in digests.DIGEST_LEVELS:
+        outcomes = digests.send_digests(level)
+        if outcomes:
+            log.info("digests %s: %s", level,
+                     ", ".join(f"{kind} {n}" for kind, n in sorted(outcomes.items())))  # fmt: skip
+
+
+def schedule_digests(app, scheduler):
+    # Hourly, a minute past: each run digests the readers whose local hour has just begun.
+    # A reader whose hour was missed (worker down) gets it next period: their next digest
+    # still starts at their last one's high-water mark, so nothing new is lost.
+    scheduler.add_job(in_app_context(app, send_digests), "cron", minute=1, id="digests")
+
+
 # Each adds its jobs to the scheduler, given (app, scheduler).
-JOBS = [schedule_mail]
+JOBS = [schedule_mail, schedule_digests]
 
 
 def make_scheduler(app):

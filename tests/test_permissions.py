@@ -226,6 +226,7 @@ CASES = [
     Case("following.unwatch_thread", "POST", "/t/{public_thread}/unwatch", SIGNED_IN_ONLY,
          data={}, ok=Answer(302, "/t/{public_thread}")),
     Case("following.show_subscriptions", "GET", "/settings/subscriptions", SIGNED_IN_ONLY),
+    Case("following.preview_digest", "GET", "/settings/digest", SIGNED_IN_ONLY),
     Case("following.save_preferences", "POST", "/settings/subscriptions/preferences",
          SIGNED_IN_ONLY, data={"new_board_level": "", "digest_weekday": "6",
                                "digest_hour": "8", "digest_timezone": "UTC"},

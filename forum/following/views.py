@@ -15,7 +15,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from forum import permissions
+from forum import digests, permissions
 from forum.boards.queries import get_board_by_slug
 from forum.extensions import csrf, db
 from forum.following import actions, queries, unsubscribe
@@ -237,3 +237,10 @@ def _from_token(token):
                     "settings.")  # fmt: skip
         abort(make_response(render_template("errors/error.html", code=404, message=message), 404))
     return found
+
+
+@bp.get("/settings/digest")
+@login_required
+def preview_digest():
+    """What the member's next digests would hold if they were built now."""
+    return render_template("following/digest.html", previews=digests.preview(current_user))

@@ -103,3 +103,22 @@ class FollowingSettings(PrivateState, db.Model):
     def defaults(cls, user_id):
         """Settings for a member who has changed none, not added to the session."""
         return cls(user_id=user_id, **SETTINGS_DEFAULTS)
+
+
+class DigestRun(PrivateState, db.Model):
+    """One digest of a level for one reader and period (a local date, or an ISO week).
+
+    The primary key makes it one per reader, level and period: a second run of the command,
+    or a run after a crash half-way, finds the row and skips the reader. `until` is the
+    high-water mark: the next digest of the level shows what came after it.
+    """
+
+    __tablename__ = "digest_runs"
+
+    user_id = db.Column(db.Integer, db.ForeignKey("users.id"), primary_key=True)
+    level = db.Column(db.String(20), primary_key=True)
+    period = db.Column(db.String(20), primary_key=True)  # "2026-11-30" or "2026-W49"
+    until = db.Column(db.DateTime, nullable=False)
+    # The mail queued, or None when there was nothing new (no mail is sent then).
+    mail_id = db.Column(db.Integer, db.ForeignKey("mail_outbox.id"))
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)

@@ -49,6 +49,7 @@ KEY_PAGES = [
     KeyPage("moderation-log", "/mod/log"),
     KeyPage("notifications", "/notifications"),
     KeyPage("subscriptions", "/settings/subscriptions"),
+    KeyPage("digest", "/settings/digest"),
     KeyPage("unsubscribe", "/unsubscribe/{unsubscribe}", viewer="visitor"),
     KeyPage("search", "/search?q={search}", planned=True),
     KeyPage("admin", "/admin/", viewer="admin"),
