@@ -11,7 +11,7 @@ level and period: running again, or after a crash half-way, skips those done and
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC
+from datetime import UTC, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_babel import lazy_gettext as _l
@@ -44,6 +44,10 @@ SUBJECTS = {
 }
 NEW_THREADS_LIMIT = 20
 BUSIEST_LIMIT = 5
+# A digest built at `now` holds what was published up to `now - SETTLING`: a thread gets its
+# published_at before its transaction commits, and one still uncommitted when the digest is
+# built must fall after the high-water mark, not under it (where no digest would ever hold it).
+SETTLING = timedelta(minutes=2)
 
 
 @dataclass
@@ -66,12 +70,12 @@ class Digest:
 
 
 def build(reader, level, now=None):
-    """The reader's next digest of the level, as of `now` (nothing is written).
+    """The reader's next digest of the level, built at `now` (nothing is written).
 
     Three queries whatever the number of boards and threads: the boards, the new threads and
     the busiest threads, each filtered by the policy's visible_* rules for this reader.
     """
-    until = now or utcnow()
+    until = (now or utcnow()) - SETTLING
     access = permissions.access_for(reader)  # once: every filter below asks it
     subscribed = and_(
         BoardSubscription.board_id == Thread.board_id,
