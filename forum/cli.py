@@ -151,7 +151,7 @@ def worker_command():
 @forum_cli.command("digests")
 @click.argument("level", type=click.Choice(["daily", "weekly"]))
 @click.option("--all", "everyone", is_flag=True,
-              help="Every reader, not only those whose digest hour (and weekday) it is now.")  # fmt: skip
+              help="Every reader, not only those whose digest hour it is now.")  # fmt: skip
 def digests_command(level, everyone):
     """Queue the daily or weekly digests that are due (run it every hour; safe to run twice)."""
     outcomes = digests.send_digests(Level(level), everyone=everyone)

@@ -192,8 +192,9 @@ def test_a_digest_goes_at_the_readers_hour_and_weekday(app, member):
     monday = digests.local_time(settings, datetime(2026, 11, 30, 6, 5))
     assert digests.is_due(Level.DAILY, settings, monday)
     assert not digests.is_due(Level.WEEKLY, settings, monday)
-    assert not digests.is_due(Level.DAILY, settings, digests.local_time(settings,
-                                                                        datetime(2026, 11, 30, 7)))
+    assert not digests.is_due(
+        Level.DAILY, settings, digests.local_time(settings, datetime(2026, 11, 30, 7))
+    )
     assert digests.period_of(Level.DAILY, local) == "2026-11-29"
     assert digests.period_of(Level.WEEKLY, local) == "2026-W48"
     with app.app_context():
