@@ -140,7 +140,7 @@ def mail_test_command(address, language, send):
 
 @forum_cli.command("worker")
 def worker_command():
-    """Run the periodic jobs (mail every MAIL_SEND_INTERVAL seconds, digests hourly) until stopped."""
+    """Run the periodic jobs (mail every MAIL_SEND_INTERVAL seconds, digests hourly)."""
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
