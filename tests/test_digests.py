@@ -4,9 +4,9 @@ from datetime import datetime, timedelta
 
 import pytest
 import time_machine
-from sqlalchemy import select
+from sqlalchemy import delete, event, select
 
-from forum import digests, mail
+from forum import digests, mail, worker
 from forum.admin import actions as admin_actions
 from forum.clock import utcnow
 from forum.extensions import db
@@ -246,3 +246,38 @@ def test_a_digest_arrives_in_the_readers_language(app, author, language, subject
         assert "الموازنة التشاركية" in body
         assert link in body
         assert "https://tabadul.example.org/forum/unsubscribe/" in body
+
+
+def test_a_readers_digest_costs_the_same_statements_however_much_is_new(app, member, author):
+    def statements_for_one_run():
+        seen = []
+
+        def remember(conn, cursor, statement, parameters, context, executemany):
+            seen.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", remember)
+        try:
+            run()
+        finally:
+            event.remove(db.engine, "before_cursor_execute", remember)
+        # The next run builds and queues the digest again.
+        db.session.execute(delete(DigestRun))
+        db.session.execute(delete(Mail))
+        db.session.commit()
+        return len(seen)
+
+    with app.app_context():
+        follow(member.id)
+        follow(member.id, "public-relations")
+        make_reply(author.id, make_thread(author.id))
+        few = statements_for_one_run()
+        for slug in (BOARD, "public-relations"):
+            for _ in range(3):
+                make_reply(author.id, make_thread(author.id, slug))
+        assert statements_for_one_run() == few <= 12
+
+
+def test_the_worker_runs_the_digests_every_hour(app):
+    scheduler = worker.make_scheduler(app)
+    [job] = [job for job in scheduler.get_jobs() if job.id == "digests"]
+    assert str(job.trigger) == "cron[minute='1']"
