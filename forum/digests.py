@@ -25,6 +25,7 @@ from forum.extensions import db
 from forum.following.queries import get_settings
 from forum.following.unsubscribe import unsubscribe_url
 from forum.models import (
+    DIGEST_LEVELS,
     Board,
     BoardSubscription,
     DigestRun,
@@ -37,7 +38,6 @@ from forum.models import (
 
 log = logging.getLogger(__name__)
 
-DIGEST_LEVELS = (Level.DAILY, Level.WEEKLY)
 SUBJECTS = {
     Level.DAILY: _l("Your daily digest from Tabadul"),
     Level.WEEKLY: _l("Your weekly digest from Tabadul"),
@@ -228,13 +228,14 @@ def _send_one(reader, level, period, now):
 def queue_digest(digest, *, dedupe_key=None):
     """Queue the digest's mail in the caller's transaction; returns the mail."""
     unsubscribe = [(board, unsubscribe_url(digest.reader, board=board)) for board in digest.boards]
-    # RFC 8058 one-click: the first board's link. Each board has its own link in the body.
-    # TODO: a token that stops the whole digest level would suit a many-board digest better.
+    # RFC 8058 one-click stops this digest (every board followed at its level); the body
+    # has a link per board too.
+    stop_all = unsubscribe_url(digest.reader, digest=digest.level)
     headers = {
-        "List-Unsubscribe": f"<{unsubscribe[0][1]}>",
+        "List-Unsubscribe": f"<{stop_all}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
-    context = {"digest": digest, "unsubscribe": unsubscribe}
+    context = {"digest": digest, "unsubscribe": unsubscribe, "stop_all": stop_all}
     return mail.queue(digest.reader, f"digest_{digest.level}", SUBJECTS[digest.level], "digest",
                       context, headers=headers, dedupe_key=dedupe_key)  # fmt: skip
 

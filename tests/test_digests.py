@@ -1,6 +1,7 @@
 """Digests: what goes in (only what the reader may read, only what is new), once per period."""
 
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 import pytest
 import time_machine
@@ -11,7 +12,15 @@ from forum.admin import actions as admin_actions
 from forum.clock import utcnow
 from forum.extensions import db
 from forum.following import actions as following
-from forum.models import DigestRun, FollowingSettings, Level, Mail, TaskForce, User
+from forum.models import (
+    BoardSubscription,
+    DigestRun,
+    FollowingSettings,
+    Level,
+    Mail,
+    TaskForce,
+    User,
+)
 from forum.moderation import actions as moderation
 from forum.threads import actions as thread_actions
 from tests.factories import board_by_slug, make_person, make_reply, make_thread
@@ -281,3 +290,24 @@ def test_the_worker_runs_the_digests_every_hour(app):
     scheduler = worker.make_scheduler(app)
     [job] = [job for job in scheduler.get_jobs() if job.id == "digests"]
     assert str(job.trigger) == "cron[minute='1']"
+
+
+def test_one_click_in_the_header_stops_the_whole_digest(app, client, member, author):
+    with app.app_context():
+        follow(member.id)
+        follow(member.id, "public-relations")
+        follow(member.id, "sdgs", Level.WEEKLY)
+        make_thread(author.id)
+        run()
+        [sent] = digest_mails(member.id)
+        header = sent.headers["List-Unsubscribe"].strip("<>")
+    path = urlsplit(header).path
+    assert path.startswith("/unsubscribe/"), header
+    page = client.get(path)
+    assert page.status_code == 200
+    assert client.post(path, data={"List-Unsubscribe": "One-Click"}).status_code == 200
+    with app.app_context():
+        levels = db.session.scalars(
+            select(BoardSubscription.level).where(BoardSubscription.user_id == member.id)
+        ).all()
+        assert levels == ["weekly"]  # the daily digest's boards, and only they, are stopped

@@ -52,6 +52,15 @@ def stop_following(member, board):
     )
 
 
+def stop_digest(member, level):
+    """Stop following, at the digest level, every board the member follows at it."""
+    db.session.execute(
+        delete(BoardSubscription).where(
+            BoardSubscription.user_id == member.id, BoardSubscription.level == level
+        )
+    )
+
+
 def watch_thread(member, thread):
     statement = _insert(ThreadWatch).values(
         user_id=member.id, thread_id=thread.id, created_at=utcnow()

@@ -32,6 +32,15 @@ def get_subscription(user, board):
     return db.session.get(BoardSubscription, (user.id, board.id))
 
 
+def count_at_level(user, level):
+    """How many boards the member follows at the level."""
+    return db.session.scalar(
+        select(func.count())
+        .select_from(BoardSubscription)
+        .where(BoardSubscription.user_id == user.id, BoardSubscription.level == level)
+    )
+
+
 def is_watching(user, thread):
     return db.session.get(ThreadWatch, (user.id, thread.id)) is not None
 

@@ -211,6 +211,11 @@ def unsubscribe_choose(token):
     form = LevelForm()
     if not form.validate_on_submit():
         abort(400)
+    if found.digest is not None:
+        unsubscribe.stop(found)
+        db.session.commit()
+        flash(_digest_stopped(found.digest), "success")
+        return redirect(url_for("following.unsubscribe_page", token=token))
     level = form.level.data or None
     if found.board is not None and level is not None:
         # Another level only while its member may still follow the board; stopping, always.
@@ -227,6 +232,12 @@ def unsubscribe_choose(token):
     db.session.commit()
     flash(message, "success")
     return redirect(url_for("following.unsubscribe_page", token=token))
+
+
+def _digest_stopped(level):
+    if level == Level.DAILY:
+        return _("You will get no more daily digests.")
+    return _("You will get no more weekly digests.")
 
 
 def _from_token(token):

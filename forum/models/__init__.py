@@ -4,6 +4,7 @@ from forum.models.accounts import AUTHORITY_KINDS, GOVERNORATES, ROLES, LocalAut
 from forum.models.base import Content, PrivateState
 from forum.models.boards import BOARD_ACCESS, Board, BoardModerator, TaskForce, TaskForceMember
 from forum.models.following import (
+    DIGEST_LEVELS,
     LEVELS,
     BoardSubscription,
     DigestRun,
@@ -19,6 +20,7 @@ from forum.models.threads import THREAD_KINDS, Post, PostRevision, Status, Threa
 __all__ = [
     "AUTHORITY_KINDS",
     "BOARD_ACCESS",
+    "DIGEST_LEVELS",
     "FLAG_REASONS",
     "GOVERNORATES",
     "LEVELS",

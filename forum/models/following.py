@@ -22,6 +22,8 @@ class Level(StrEnum):
     MUTED = "muted"
 
 
+# The levels that send a digest mail instead of a notification per thread.
+DIGEST_LEVELS = (Level.DAILY, Level.WEEKLY)
 LEVELS = {
     Level.INSTANT: _l("Every new thread, by email"),
     Level.DAILY: _l("A daily digest by email"),
