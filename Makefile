@@ -37,9 +37,11 @@ install: $(VENV)/.dev
 
 # Benchmark (bench/README.md): build a forum, serve it with gunicorn, drive it with wrk:
 # each page alone, the long tail warm and under 1 write/s, the mixed run, and the thread page
-# with the page cache off. PostgreSQL: FORUM_DATABASE_URL=postgresql+psycopg://… make bench
-# (that database is emptied). Short runs keep `make bench` within about three minutes.
+# with the page cache off, then one day's daily digests for added readers (bench.digests).
+# PostgreSQL: FORUM_DATABASE_URL=postgresql+psycopg://… make bench (that database is emptied).
+# Short runs and 1,000 digest readers keep `make bench` within about three and a half minutes.
 BENCH_ARGS ?= --duration 5s --warmup 1s
+DIGEST_READERS ?= 1000
 define bench_runs
 	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk"; exit 1; }
 	$(PY) -m bench.generate $(1)
@@ -47,13 +49,14 @@ define bench_runs
 	$(PY) -m bench.run $(1) $(2) --mix longtail --writes-per-second 1
 	$(PY) -m bench.run $(1) $(2) --mix mixed --duration 10s
 	$(PY) -m bench.run $(1) $(2) --no-page-cache --pages thread_20
+	$(PY) -m bench.digests $(1) $(3)
 endef
 
 bench: $(VENV)/.dev $(COMPILED)
-	$(call bench_runs,small,$(BENCH_ARGS))
+	$(call bench_runs,small,$(BENCH_ARGS),--readers $(DIGEST_READERS))
 
 bench-large: $(VENV)/.dev $(COMPILED)
-	$(call bench_runs,large,)
+	$(call bench_runs,large,,)
 
 # Catalogs: .po files are committed, .mo files are built here.
 translations: $(COMPILED)
