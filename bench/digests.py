@@ -9,8 +9,8 @@ everyone=True), the function behind `flask forum digests daily --all`: the mail 
 the outbox, never sent. It prints the readers digested, the mails queued, the wall time, the
 peak RSS and the SQL statements issued (in total and per reader).
 
-The subscriptions start a day ago, or earlier when fewer than a day's worth of threads
-(at least 10) were published in the last day: the generator spreads its threads over three
+The subscriptions start a day ago, or just before the 10th newest published thread when
+fewer than 10 were published in the last day: the generator spreads its threads over three
 years ending at least a day ago, so a day-old start would find nothing new. The generator also
 leaves threads.published_at empty; this sets it to created_at for published threads. Running
 it again removes the readers, subscriptions, digest runs and digest mail of the last run first.
