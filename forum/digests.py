@@ -113,12 +113,27 @@ def build(reader, level, now=None):
         .limit(NEW_THREADS_LIMIT)
     ).all()
 
+    # Only threads active in the window can have new replies: starting from them (the board
+    # listing's index) keeps the count to their posts instead of every post of the forum.
+    active_window = [BoardSubscription.created_at < Thread.last_activity_at]
+    if last is not None:
+        active_window.append(Thread.last_activity_at > last)
+    active = (
+        select(Thread.id)
+        .join(BoardSubscription, subscribed)
+        .where(permissions.visible_threads(access), *active_window)
+    )
     # Replies only: the opening post is the thread itself, counted above.
     replies = (
         select(Post.thread_id, func.count().label("replies"))
         .join(Thread, Thread.id == Post.thread_id)
         .join(BoardSubscription, subscribed)
-        .where(permissions.visible_posts(access), Post.id != Thread.first_post_id, *reply_window)
+        .where(
+            Post.thread_id.in_(active),
+            permissions.visible_posts(access),
+            Post.id != Thread.first_post_id,
+            *reply_window,
+        )
         .group_by(Post.thread_id)
         .subquery()
     )
@@ -196,20 +211,25 @@ def send_digests(level, now=None, *, everyone=False):
         raise ValueError(f"not a digest level: {level!r}")
     now = now or utcnow()
     outcomes = Counter()
-    for reader, settings in readers(level):
+    chosen = [(reader.id, settings) for reader, settings in readers(level)]
+    # Every commit expires what the session holds: keeping it to one reader's rows keeps a run
+    # linear in its readers (the settings, detached once loaded, stay readable).
+    db.session.expunge_all()
+    for reader_id, settings in chosen:
         local = local_time(settings, now)
         if not everyone and not is_due(level, settings, local):
             continue
         period = period_of(level, local)
-        if db.session.get(DigestRun, (reader.id, level, period)) is not None:
+        if db.session.get(DigestRun, (reader_id, level, period)) is not None:
             outcomes["done"] += 1
             continue
         try:
-            outcome = _send_one(reader, level, period, now)
+            outcome = _send_one(db.session.get(User, reader_id), level, period, now)
             db.session.commit()
         except IntegrityError:  # another run did this reader's digest at the same moment
             db.session.rollback()
             outcome = "done"
+        db.session.expunge_all()
         outcomes[outcome] += 1
     return outcomes
 
