@@ -43,7 +43,7 @@ install: $(VENV)/.dev
 BENCH_ARGS ?= --duration 5s --warmup 1s
 DIGEST_READERS ?= 1000
 # On large each digest costs about a second (bench/README.md): 100 readers, not 5,000.
-DIGEST_READERS_LARGE ?= 100
+DIGEST_READERS_LARGE ?= 1000
 define bench_runs
 	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk"; exit 1; }
 	$(PY) -m bench.generate $(1)
