@@ -42,7 +42,7 @@ install: $(VENV)/.dev
 # Short runs and 1,000 digest readers keep `make bench` within about three and a half minutes.
 BENCH_ARGS ?= --duration 5s --warmup 1s
 DIGEST_READERS ?= 1000
-# On large each digest costs about a second (bench/README.md): 100 readers, not 5,000.
+# Large: 1,000 digest readers (about 25 ms each there, bench/README.md).
 DIGEST_READERS_LARGE ?= 1000
 define bench_runs
 	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk"; exit 1; }
