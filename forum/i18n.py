@@ -20,9 +20,10 @@ def current_language():
     return locale.language if locale else "ar"
 
 
-def pick(arabic, english):
-    """The value in the reader's language, falling back to the other one when empty."""
-    if current_language() == "en":
+def pick(arabic, english, language=None):
+    """The value in the reader's language (or the one given, for a list that looked it up
+    once), falling back to the other one when empty."""
+    if (language or current_language()) == "en":
         return english or arabic
     return arabic or english
 

@@ -13,9 +13,13 @@ class Page:
 
     @classmethod
     def from_request(cls, total, per_page):
-        number = request.args.get("page", 1, type=int)
+        return cls.checked(requested_number(), per_page, total)
+
+    @classmethod
+    def checked(cls, number, per_page, total):
+        """Page `number` of `total` items, or 404 past the last page (page 1 always exists)."""
         page = cls(number, per_page, total)
-        if number < 1 or (number > 1 and number > page.count):
+        if number > 1 and number > page.count:
             abort(404)
         return page
 
@@ -46,3 +50,11 @@ class Page:
                 yield None  # a gap, shown as an ellipsis
             yield number
             previous = number
+
+
+def requested_number():
+    """The page number asked for in ?page= (1 by default); 404 for a number below 1."""
+    number = request.args.get("page", 1, type=int)
+    if number < 1:
+        abort(404)
+    return number

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from flask import abort, current_app, g, has_request_context
 from flask_login import current_user
-from sqlalchemy import false, literal, or_, select, true
+from sqlalchemy import bindparam, false, literal, or_, select, true
 from werkzeug.local import LocalProxy
 
 from forum.extensions import db
@@ -95,17 +95,9 @@ def _compute_access(user, memberships=None, boards=None):
 
 def _memberships(user):
     """The user's task forces and the boards they moderate, in one query."""
-    query = select(literal("task_force"), TaskForceMember.task_force_id).where(
-        TaskForceMember.user_id == user.id
-    )
-    if user.role in MODERATOR_ROLES:
-        query = query.union_all(
-            select(literal("board"), BoardModerator.board_id).where(
-                BoardModerator.user_id == user.id
-            )
-        )
+    query = _MEMBERSHIPS[user.role in MODERATOR_ROLES]
     task_forces, moderated = set(), set()
-    for kind, key in db.session.execute(query):
+    for kind, key in db.session.execute(query, {"user_id": user.id}):
         (task_forces if kind == "task_force" else moderated).add(key)
     return task_forces, moderated
 
@@ -131,6 +123,22 @@ def _memberships_of(users):
     return found
 
 
+# Built once, with the user bound at execution: building and keying a statement costs
+# SQLAlchemy more than the database takes to answer it, and every request asks these.
+_TASK_FORCES = select(literal("task_force"), TaskForceMember.task_force_id).where(
+    TaskForceMember.user_id == bindparam("user_id")
+)
+_MEMBERSHIPS = {
+    False: _TASK_FORCES,
+    True: _TASK_FORCES.union_all(
+        select(literal("board"), BoardModerator.board_id).where(
+            BoardModerator.user_id == bindparam("user_id")
+        )
+    ),
+}
+_BOARD_TABLE = select(Board.id, Board.access, Board.task_force_id, Board.posting)
+
+
 def _board_table():
     """Every board's access settings.
 
@@ -142,9 +150,7 @@ def _board_table():
     kept = current_app.extensions.setdefault("board_table", {}) if version is not None else None
     if kept and version in kept:
         return kept[version]
-    rows = db.session.execute(
-        select(Board.id, Board.access, Board.task_force_id, Board.posting)
-    ).all()
+    rows = db.session.execute(_BOARD_TABLE).all()
     if kept is not None:
         kept.clear()
         kept[version] = rows
@@ -157,6 +163,10 @@ def forget_access():
 
 
 # Questions about one object -------------------------------------------------------------
+#
+# Each rule is written once, as a function of the reader's Access (`_reads_thread`,
+# `_judge_post`…); the public questions look the Access up and ask it, and `for_posts`
+# asks the same rules about a page of posts with the Access looked up once.
 
 
 def can_administer(user=None):
@@ -165,11 +175,11 @@ def can_administer(user=None):
 
 
 def can_read_board(board, user=None):
-    return board is not None and board.id in access_for(user).readable
+    return _reads_board(access_for(user), board)
 
 
 def can_moderate_board(board, user=None):
-    return board is not None and board.id in access_for(user).moderated
+    return _moderates_board(access_for(user), board)
 
 
 def can_moderate_anything(user=None):
@@ -185,64 +195,39 @@ def can_start_thread(board, user=None):
 
 
 def can_read_thread(thread, user=None):
-    if thread is None or not can_read_board(thread.board, user):
-        return False
-    if thread.status == Status.PUBLISHED:
-        return True
-    if can_moderate_board(thread.board, user):
-        return True
-    # Authors see their own pending or rejected thread, marked as such; never a deleted one.
-    return (
-        thread.status in (Status.PENDING, Status.REJECTED)
-        and thread.author_id == access_for(user).user_id
-    )
+    return _reads_thread(access_for(user), thread)
 
 
 def can_reply(thread, user=None):
-    if not can_read_thread(thread, user) or thread.status != Status.PUBLISHED:
+    access = access_for(user)
+    if not _reads_thread(access, thread) or thread.status != Status.PUBLISHED:
         return False
-    if can_moderate_board(thread.board, user):
+    if _moderates_board(access, thread.board):
         return True
-    return not thread.locked and thread.board_id in access_for(user).postable
+    return not thread.locked and thread.board_id in access.postable
 
 
 def can_read_post(post, user=None):
     """Whether the post's text may be shown (a deleted post shows as a placeholder otherwise)."""
-    if post is None or not can_read_thread(post.thread, user):
-        return False
-    if can_moderate_board(post.thread.board, user):
-        return True
-    if post.deleted_at is not None:
-        return False
-    if post.author_id == access_for(user).user_id:
-        return True
-    return post.is_visible_to_all
+    return _post_permissions(post, user).read
 
 
 def can_edit_post(post, user=None):
-    if not can_read_post(post, user):
-        return False
-    if can_moderate_board(post.thread.board, user):
-        return True
-    access = access_for(user)
-    return (
-        post.author_id == access.user_id
-        and post.deleted_at is None
-        and not post.thread.locked
-        and post.thread.board_id in access.postable
-    )
+    return _post_permissions(post, user).edit
 
 
-can_delete_post = can_edit_post
+def can_delete_post(post, user=None):
+    return _post_permissions(post, user).delete
 
 
 def can_moderate_thread(thread, user=None):
     """Moderator powers on a thread: a moderator of another board has none here."""
-    return can_read_thread(thread, user) and can_moderate_board(thread.board, user)
+    reads, moderates = _standing_in_thread(access_for(user), thread)
+    return reads and moderates
 
 
 def can_moderate_post(post, user=None):
-    return post is not None and can_moderate_thread(post.thread, user)
+    return _post_permissions(post, user).moderate
 
 
 def can_move_thread_to(thread, board, user=None):
@@ -257,19 +242,11 @@ def can_move_thread_to(thread, board, user=None):
 def can_view_history(post, user=None):
     """A post's earlier texts: for its author and the board's moderators only, because a
     moderator's edit often removes what must not stay readable (personal data, insults)."""
-    if not can_read_post(post, user):
-        return False
-    return post.author_id == access_for(user).user_id or can_moderate_board(post.thread.board, user)
+    return _post_permissions(post, user).view_history
 
 
 def can_flag_post(post, user=None):
-    access = access_for(user)
-    return (
-        access.user_id is not None
-        and post.author_id != access.user_id
-        and post.deleted_at is None
-        and can_read_post(post, user)
-    )
+    return _post_permissions(post, user).flag
 
 
 def needs_approval(author, board, *, reply=False):
@@ -324,6 +301,96 @@ def readers_among(users, item):
     ]
 
 
+@dataclass(frozen=True)
+class PostPermissions:
+    """What one reader may do with one post: the answers of the can_*_post questions."""
+
+    read: bool = False
+    edit: bool = False
+    delete: bool = False
+    flag: bool = False
+    moderate: bool = False
+    view_history: bool = False
+
+
+NO_PERMISSIONS = PostPermissions()
+
+
+def for_posts(thread, posts, user=None):
+    """What the reader may do with each of the thread's posts, by post id.
+
+    The same answers as can_read_post, can_edit_post… one post at a time, with the reader's
+    Access and standing in the thread worked out once: a thread page asks about twenty posts.
+    """
+    access = access_for(user)
+    standing = _standing_in_thread(access, thread)
+    answers = {}
+    for post in posts:
+        if post.thread_id != thread.id:
+            raise ValueError(f"post {post.id} is not in thread {thread.id}")
+        answers[post.id] = _judge_post(access, post, thread, *standing)
+    return answers
+
+
+def _post_permissions(post, user):
+    if post is None:
+        return NO_PERMISSIONS
+    access = access_for(user)
+    return _judge_post(access, post, post.thread, *_standing_in_thread(access, post.thread))
+
+
+# The rules, given the reader's Access ---------------------------------------------------
+
+
+def _reads_board(access, board):
+    return board is not None and board.id in access.readable
+
+
+def _moderates_board(access, board):
+    return board is not None and board.id in access.moderated
+
+
+def _reads_thread(access, thread):
+    if thread is None or not _reads_board(access, thread.board):
+        return False
+    if thread.status == Status.PUBLISHED:
+        return True
+    if _moderates_board(access, thread.board):
+        return True
+    # Authors see their own pending or rejected thread, marked as such; never a deleted one.
+    return thread.status in (Status.PENDING, Status.REJECTED) and thread.author_id == access.user_id
+
+
+def _standing_in_thread(access, thread):
+    """Whether the reader reads the thread, and whether they moderate it (only if they read it)."""
+    if not _reads_thread(access, thread):
+        return False, False
+    return True, _moderates_board(access, thread.board)
+
+
+def _judge_post(access, post, thread, reads_thread, moderates):
+    """Every can_*_post answer for one post of `thread`, given the reader's standing in it."""
+    if not reads_thread:
+        return NO_PERMISSIONS
+    own = post.author_id == access.user_id
+    deleted = post.deleted_at is not None
+    # Moderators read every post of their boards; others neither deleted posts nor, unless
+    # they wrote them, those waiting, rejected or hidden.
+    read = moderates or (not deleted and (own or post.is_visible_to_all))
+    edit = read and (
+        moderates
+        or (own and not deleted and not thread.locked and thread.board_id in access.postable)
+    )
+    return PostPermissions(
+        read=read,
+        edit=edit,
+        delete=edit,
+        flag=access.user_id is not None and not own and not deleted and read,
+        moderate=moderates,
+        view_history=read and (own or moderates),
+    )
+
+
 # Filters for lists: a restricted row never leaves the database --------------------------
 
 
@@ -370,13 +437,36 @@ def visible_moderation_log(user=None):
 
 def visible_posts_in_thread(thread, user=None):
     """The posts a reader sees in a thread they may read; deleted ones stay as placeholders."""
+    moderator = can_moderate_board(thread.board, user)
+    return _posts_in_thread(thread.id, access_for(user).user_id, moderator=moderator)
+
+
+def visible_posts_in_thread_bound(thread, user=None):
+    """visible_posts_in_thread as (condition, values): a condition that is the same object for
+    every thread and reader of a kind, and the values of its bound parameters. SQLAlchemy
+    takes longer to build and key a statement than the database takes to answer the thread
+    page's query: that page builds its statement once per kind (forum.threads.queries)."""
     if can_moderate_board(thread.board, user):
-        return Post.thread_id == thread.id
-    own = Post.author_id == access_for(user).user_id
-    return (Post.thread_id == thread.id) & or_(
+        return _POSTS_IN_THREAD_BOUND[True], {"thread_id": thread.id}
+    values = {"thread_id": thread.id, "reader_id": access_for(user).user_id}
+    return _POSTS_IN_THREAD_BOUND[False], values
+
+
+def _posts_in_thread(thread_id, reader_id, *, moderator):
+    """The rule of visible_posts_in_thread, over values or bound parameters."""
+    in_thread = Post.thread_id == thread_id
+    if moderator:
+        return in_thread
+    return in_thread & or_(
         (Post.status == Status.PUBLISHED) & Post.hidden_at.is_(None),
-        own & (Post.status != Status.REJECTED),
+        (Post.author_id == reader_id) & (Post.status != Status.REJECTED),
     )
+
+
+_POSTS_IN_THREAD_BOUND = {
+    moderator: _posts_in_thread(bindparam("thread_id"), bindparam("reader_id"), moderator=moderator)
+    for moderator in (True, False)
+}
 
 
 # Enforcement ----------------------------------------------------------------------------

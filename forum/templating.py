@@ -5,7 +5,16 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import current_app, url_for
-from flask_babel import format_date, format_datetime, format_decimal, get_locale, get_timezone
+from flask_babel import (
+    format_date,
+    format_datetime,
+    format_decimal,
+    get_locale,
+    get_timezone,
+    get_translations,
+)
+from jinja2 import pass_context, pass_eval_context
+from markupsafe import Markup
 
 from forum.i18n import current_language, pick, text_direction
 from forum.models import Status
@@ -23,19 +32,56 @@ def register(app):
         current_language=current_language,
         text_direction=text_direction,
         static_url=static_url,
+        url_pattern=UrlPattern,
         get_locale=get_locale,
     )
+    app.context_processor(_the_readers_language)
     app.jinja_env.filters.update(
-        datetime=lambda value: _formatted(value, "datetime") if value else "",
-        date=lambda value: _formatted(value, "date") if value else "",
+        datetime=pass_context(lambda context, value: _formatted(context, value, "datetime")),
+        date=pass_context(lambda context, value: _formatted(context, value, "date")),
         number=format_decimal,
-        iso=lambda value: value.replace(microsecond=0).isoformat() + "Z" if value else "",
+        iso=_iso,
     )
 
 
-def _formatted(value, kind):
+def _the_readers_language():
+    """`_` bound to the reader's translations, and the language and zone of their dates, for
+    one render.
+
+    Flask-Babel looks these up again on every call, through several context-local proxies
+    (about 15 microseconds for `_`), and a member's thread page translates fifty labels and
+    shows twenty dates. Imported macros, which do not see the render's variables, look them
+    up as before.
+    """
+    translations = get_translations()
+
+    @pass_eval_context
+    def gettext(eval_context, string, **variables):
+        # What Jinja's own gettext does: escaped where the template is, always %-formatted.
+        text = translations.ugettext(string)
+        if eval_context.autoescape:
+            text = Markup(text)
+        return text % variables
+
+    return {"_": gettext, "date_locale": _date_locale()}
+
+
+def _formatted(context, value, kind):
     """A date as the reader's language writes it, in the forum's time zone."""
-    return _format_once(value, kind, str(get_locale()), str(get_timezone()))
+    if not value:
+        return ""
+    return _format_once(value, kind, *(context.get("date_locale") or _date_locale()))
+
+
+@lru_cache(maxsize=8192)
+def _iso(value):
+    """A date for machines (<time datetime>), kept like _format_once's: the same again and
+    again."""
+    return value.replace(microsecond=0).isoformat() + "Z" if value else ""
+
+
+def _date_locale():
+    return str(get_locale()), str(get_timezone())
 
 
 @lru_cache(maxsize=8192)
@@ -45,6 +91,33 @@ def _format_once(value, kind, locale, timezone):
     if kind == "date":
         return format_date(value, "long")
     return format_datetime(value, "medium")
+
+
+class UrlPattern:
+    """url_for(endpoint, key=number, **values) for any number, written `pattern % number`.
+
+    A thread page links each of its posts, authors and actions: url_for costs about ten
+    microseconds a call, and calling a function from a template a few more; `%` is a plain
+    operator. The URL is built once, on first use (a page may not show every kind of link),
+    with a number no row has in the varying place, which is then cut out.
+    """
+
+    _SLOT = 987_654_321_987_654_321
+
+    def __init__(self, endpoint, key, **values):
+        self._request = (endpoint, key, values)
+        self._parts = None
+
+    def __mod__(self, number):
+        if self._parts is None:
+            endpoint, key, values = self._request
+            url = url_for(endpoint, **values, **{key: self._SLOT})
+            before, slot, after = url.partition(str(self._SLOT))
+            if not slot or str(self._SLOT) in after:
+                raise ValueError(f"{endpoint} does not show {key} as a plain number")
+            self._parts = before, after
+        before, after = self._parts
+        return f"{before}{int(number)}{after}"
 
 
 def static_url(filename):

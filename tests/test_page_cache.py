@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from sqlalchemy import func, select, text, update
 
-from forum import create_app
+from forum import cache, create_app
 from forum.cache import CACHEABLE_ENDPOINTS, CachedPage, PageCache
 from forum.clock import utcnow
 from forum.extensions import db
@@ -57,6 +57,35 @@ def test_a_reply_drops_its_thread_its_board_and_home_and_nothing_else(
     assert {url for url, state in states.items() if state == "miss"} == dropped
     assert {url for url, state in states.items() if state == "hit"} == kept
     assert "رد محدد" in client.get(f"/t/{here}").get_data(as_text=True)
+
+
+def test_a_renamed_member_drops_the_pages_that_reply_to_them(app, client, member, other_member):
+    """Page 2 names the author its first post replies to, though they wrote nothing on it."""
+    app.config["POSTS_PER_PAGE"] = 2
+    with app.app_context():
+        thread = factories.make_thread(other_member.id, BOARD)
+        for _ in range(2):
+            factories.make_reply(member.id, thread, parent=thread.first_post)
+        thread_id = thread.id
+    assert client.get(f"/t/{thread_id}?page=2").headers["X-Page-Cache"] == "miss"
+    assert client.get(f"/t/{thread_id}?page=2").headers["X-Page-Cache"] == "hit"
+    with app.app_context():
+        db.session.get(User, other_member.id).display_name = "اسم جديد"
+        db.session.commit()
+    page = client.get(f"/t/{thread_id}?page=2")
+    assert page.headers["X-Page-Cache"] == "miss"
+    assert "اسم جديد" in page.get_data(as_text=True)
+
+
+def test_recording_a_pages_reads_stops_with_its_request(app, client, member):
+    """Rows loaded after a visitor's page was rendered (here, by a test) are nobody's reads."""
+    thread_id = add_threads(app, member.id, 1)
+    assert client.get(f"/t/{thread_id}").headers["X-Page-Cache"] == "miss"
+    assert cache._page_reads.get() is None
+    with app.app_context():
+        assert client.get("/no-such-page").status_code == 404
+        db.session.get(Thread, thread_id)
+    assert cache._page_reads.get() is None
 
 
 def test_private_state_invalidates_nothing(app, client, login, member):

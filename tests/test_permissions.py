@@ -17,15 +17,18 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from flask_login import current_user, login_user
 from sqlalchemy import select
 
+from forum import permissions
 from forum.clock import utcnow
 from forum.extensions import db
 from forum.following import actions as following
 from forum.following.unsubscribe import make_token
 from forum.mail import queue_test_mail
-from forum.models import TaskForce, Thread, User
+from forum.models import Post, Status, TaskForce, Thread, User
 from forum.notifications import notify
+from forum.threads.queries import page_of_posts
 from tests.factories import PASSWORD, board_by_slug, make_person, make_reply, make_thread
 
 ROLES = (
@@ -421,3 +424,82 @@ def test_every_route_is_in_the_matrix(app):
     covered = {case.endpoint for case in CASES} | set(NOT_IN_MATRIX)
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
     assert sorted(endpoints - covered) == [], "routes missing from the permission matrix"
+
+
+# The thread page's answers for a page of posts ----------------------------------------------
+
+POST_STATES = {
+    "published": {},
+    "pending": {"status": Status.PENDING},
+    "rejected": {"status": Status.REJECTED},
+    "deleted": {"deleted_at": utcnow()},
+    "hidden": {"hidden_at": utcnow()},
+}
+# Thread states set after the replies were written (a thread takes replies only when published).
+THREAD_STATES = {
+    "published": ("financial-management", {}),
+    "locked": ("financial-management", {"locked": True}),
+    "pending": ("financial-management", {"status": Status.PENDING}),
+    "rejected": ("financial-management", {"status": Status.REJECTED}),
+    "deleted": ("financial-management", {"status": Status.DELETED}),
+    "restricted": ("tf-financial-experts", {}),
+    "other board": ("public-relations", {}),
+}
+READERS = ("visitor", "member", "author", "task_force_member", "moderator", "other_moderator",
+           "admin", "suspended")  # fmt: skip
+
+
+def _posts_in_every_state(author_id, reader_id):
+    """Threads in every state, each with replies in every state by the author and the reader."""
+    writers = [author_id] + ([reader_id] if reader_id not in (None, author_id) else [])
+    thread_ids = []
+    for name, (board, thread_columns) in THREAD_STATES.items():
+        thread = make_thread(author_id, board, title=f"موضوع {name}")
+        for writer in writers:
+            for columns in POST_STATES.values():
+                post = make_reply(writer, thread)
+                for column, value in columns.items():
+                    setattr(post, column, value)
+        for column, value in thread_columns.items():
+            setattr(thread, column, value)
+        db.session.commit()
+        thread_ids.append(thread.id)
+    return thread_ids
+
+
+@pytest.mark.parametrize("role", READERS)
+def test_answers_for_a_page_agree_with_the_questions_about_one_post(app, request, role):
+    """for_posts answers what can_read_post, can_edit_post… answer, post by post."""
+    with app.app_context():
+        author = make_person()
+    readers = {"visitor": None, "author": author}
+    reader = readers[role] if role in readers else request.getfixturevalue(role)
+    with app.app_context():
+        thread_ids = _posts_in_every_state(author.id, reader and reader.id)
+    seen = set()
+    with app.test_request_context():
+        if reader is not None:
+            login_user(db.session.get(User, reader.id), force=True)
+        for thread_id in thread_ids:
+            thread = db.session.get(Thread, thread_id)
+            posts = db.session.scalars(select(Post).where(Post.thread_id == thread_id)).all()
+            answers = permissions.for_posts(thread, posts, current_user)
+            for post in posts:
+                one_by_one = permissions.PostPermissions(
+                    read=permissions.can_read_post(post),
+                    edit=permissions.can_edit_post(post),
+                    delete=permissions.can_delete_post(post),
+                    flag=permissions.can_flag_post(post),
+                    moderate=permissions.can_moderate_post(post),
+                    view_history=permissions.can_view_history(post),
+                )
+                assert answers[post.id] == one_by_one, (thread.title, post.id)
+                seen.add(one_by_one)
+            # The thread page asks about the plain rows it reads, not ORM posts.
+            if permissions.can_read_thread(thread):
+                rows, total = page_of_posts(thread, current_user, number=1, per_page=100)
+                assert 0 < len(rows) == total
+                for post_id, may in permissions.for_posts(thread, rows, current_user).items():
+                    assert may == answers[post_id], (thread.title, post_id)
+    # A positive control: the posts differ enough for the answers to differ.
+    assert len(seen) >= 2

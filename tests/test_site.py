@@ -1,11 +1,16 @@
 """Arabic first: language choice, direction, localised errors, health check, seed data."""
 
+from datetime import datetime
+
 import pytest
+from flask import render_template_string, url_for
+from flask_babel import format_date, format_datetime, gettext
 from sqlalchemy import select
 
 from forum.extensions import db
 from forum.models import Board, TaskForce, User
 from forum.seed import PLATFORMS, TASK_FORCES
+from forum.templating import UrlPattern
 from tests.factories import submit
 
 SEED_PLATFORMS = [
@@ -110,3 +115,37 @@ def test_healthz_checks_the_database(client):
 def test_static_urls_carry_a_content_hash(client):
     page = client.get("/").get_data(as_text=True)
     assert "/static/css/forum.css?v=" in page
+
+
+@pytest.mark.parametrize("root", ["", "/forum"])
+def test_url_patterns_build_what_url_for_builds(app, root):
+    links = [
+        ("threads.show_post", "post_id", {}),
+        ("threads.reply", "to", {"thread_id": 7}),
+        ("moderation.reject_item", "item_id", {"kind": "post", "next": "/t/7?page=2"}),
+    ]
+    with app.test_request_context(base_url=f"http://localhost{root}/"):
+        for endpoint, key, values in links:
+            pattern = UrlPattern(endpoint, key, **values)
+            for number in (1, 7, 123456):
+                assert pattern % number == url_for(endpoint, **values, **{key: number})
+
+
+@pytest.mark.parametrize("language", ["ar", "en"])
+def test_templates_translate_escape_and_format_as_jinja_does(app, language):
+    """`_` and dates are bound to the reader's language once per render (forum.templating)."""
+    source = (
+        "{{ _('Reply') }}|{{ _('In reply to %(name)s', name='<b>') }}|"
+        "{% autoescape false %}{{ _('In reply to %(name)s', name='<b>') }}{% endautoescape %}|"
+        "{{ when | datetime }}|{{ when | date }}"
+    )
+    when = datetime(2026, 3, 1, 9, 30)
+    with app.test_request_context(headers={"Accept-Language": language}):
+        in_reply_to = gettext("In reply to %(name)s", name="<b>")
+        expected = (
+            f"{gettext('Reply')}|{in_reply_to.replace('<b>', '&lt;b&gt;')}|{in_reply_to}|"
+            f"{format_datetime(when, 'medium')}|{format_date(when, 'long')}"
+        )
+        assert render_template_string(source, when=when) == expected
+    assert ("Reply" in expected) == (language == "en")
+    assert ("March" in expected) == (language == "en")

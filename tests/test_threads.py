@@ -129,3 +129,26 @@ def test_a_mention_is_rendered_safely(app, member):
     assert f'<a class="mention" href="/u/{crafty.id}"' in html
     assert "@&lt;b onclick=" in html and "<b" not in html
     assert "javascript:" not in html
+
+
+def test_thread_pages_count_what_the_reader_sees_and_stop_at_the_last(app, client, login, member):
+    """A post waiting for approval is on its author's pages only; past the last page is 404."""
+    app.config["POSTS_PER_PAGE"] = 3
+    with app.app_context():
+        thread = make_thread(member.id)
+        for number in range(4):
+            make_reply(member.id, thread, body=f"رد رقم {number}")
+        make_reply(member.id, thread, body="رد ينتظر").status = "pending"
+        db.session.commit()
+        thread_id = thread.id
+    # A visitor sees 5 posts: two pages, the second with the last two replies.
+    second = client.get(f"/t/{thread_id}?page=2").get_data(as_text=True)
+    assert "رد رقم 2" in second and "رد رقم 3" in second and "رد رقم 1" not in second
+    assert "رد ينتظر" not in second
+    assert f"/t/{thread_id}?page=1" in second
+    for past_the_end in ("3", "0", "-1"):
+        assert client.get(f"/t/{thread_id}?page={past_the_end}").status_code == 404
+    assert client.get(f"/t/{thread_id}?page=x").status_code == 200  # not a number: page 1
+    # Its author sees 6 posts, the waiting one last on page 2.
+    login(member)
+    assert "رد ينتظر" in client.get(f"/t/{thread_id}?page=2").get_data(as_text=True)

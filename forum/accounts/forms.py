@@ -1,7 +1,6 @@
 """Account forms: they check shape only; saving is the actions' job."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -12,6 +11,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
+from forum.forms import Form
+
 PASSWORD_MIN = 10
 
 
@@ -19,13 +20,13 @@ def _required():
     return DataRequired(message=_l("This field is required."))
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("Email"), validators=[_required()])
     password = PasswordField(_l("Password"), validators=[_required()])
     remember = BooleanField(_l("Keep me logged in"))
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     display_name = StringField(
         _l("Display name"),
         validators=[_required(), Length(max=80, message=_l("At most %(max)d characters."))],
@@ -56,7 +57,7 @@ class RegisterForm(FlaskForm):
     )
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     display_name = StringField(
         _l("Display name"),
         validators=[_required(), Length(max=80, message=_l("At most %(max)d characters."))],
@@ -72,7 +73,7 @@ class SettingsForm(FlaskForm):
     )
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     current_password = PasswordField(_l("Current password"), validators=[_required()])
     new_password = PasswordField(
         _l("New password"),

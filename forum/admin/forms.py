@@ -1,7 +1,6 @@
 """Administration forms: shape and length only; the actions check the rules."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -25,6 +24,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from forum.admin.actions import SLUG
+from forum.forms import Form
 from forum.i18n import pick
 from forum.models import AUTHORITY_KINDS, BOARD_ACCESS, GOVERNORATES
 from forum.models.boards import BOARD_POSTING
@@ -69,14 +69,14 @@ def _slug_field():
     )
 
 
-class AuthorityForm(FlaskForm):
+class AuthorityForm(Form):
     name_ar = StringField(_l("Arabic name"), validators=[_required(), _max(200)])
     name_en = StringField(_l("English name"), validators=[_required(), _max(200)])
     kind = SelectField(_l("Kind"), choices=_choices(AUTHORITY_KINDS))
     governorate = SelectField(_l("Governorate"), choices=_governorates)
 
 
-class BoardForm(FlaskForm):
+class BoardForm(Form):
     """The slug is set once, when the board is created: addresses must keep working."""
 
     slug = _slug_field()
@@ -112,7 +112,7 @@ class BoardForm(FlaskForm):
     )
 
 
-class TaskForceForm(FlaskForm):
+class TaskForceForm(Form):
     slug = _slug_field()
     name_ar = StringField(_l("Arabic name"), validators=[_required(), _max(200)])
     name_en = StringField(_l("English name"), validators=[_required(), _max(200)])
@@ -120,7 +120,7 @@ class TaskForceForm(FlaskForm):
     purpose_en = TextAreaField(_l("English purpose"), validators=[_max(2000)])
 
 
-class MemberForm(FlaskForm):
+class MemberForm(Form):
     email = EmailField(
         _l("Email"),
         validators=[_required(), _max(254),
@@ -129,7 +129,7 @@ class MemberForm(FlaskForm):
     authority_id = SelectField(_l("Local authority represented"), coerce=int, default=0)
 
 
-class UserAccessForm(FlaskForm):
+class UserAccessForm(Form):
     role = SelectField(_l("Role"), choices=_choices(ROLE_LABELS))
     moderates_all_boards = BooleanField(_l("Moderates every board"))
     boards = SelectMultipleField(
@@ -140,10 +140,10 @@ class UserAccessForm(FlaskForm):
     )
 
 
-class SuspendForm(FlaskForm):
+class SuspendForm(Form):
     reason = TextAreaField(_l("Reason"), validators=[_required(), _max(500)])
     until = DateField(_l("Suspended until (optional)"), validators=[Optional()])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """Only the CSRF token, for buttons that change something."""

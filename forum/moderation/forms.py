@@ -1,7 +1,6 @@
 """Moderation and flag forms: shape and length only."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     HiddenField,
     SelectChoice,
@@ -13,6 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import Length, Optional, ValidationError
 
+from forum.forms import Form
 from forum.models import FLAG_REASONS
 from forum.moderation.log import ACTIONS, REJECTION_REASONS
 from forum.threads.forms import EditPostForm
@@ -41,7 +41,7 @@ class _Reasoned:
         return True
 
 
-class RejectForm(_Reasoned, FlaskForm):
+class RejectForm(_Reasoned, Form):
     reason = SelectField(_l("Reason"), choices=_reason_choices(), default="off_topic")
     reason_text = TextAreaField(
         _l("The reason in your words"), validators=[Optional(), Length(max=REASON_LENGTH)]
@@ -53,7 +53,7 @@ class RejectForm(_Reasoned, FlaskForm):
         return super().validate(extra_validators) and self._check_written(True)
 
 
-class QueueForm(_Reasoned, FlaskForm):
+class QueueForm(_Reasoned, Form):
     """The whole queue page: tick items, then approve or reject them together; or approve one."""
 
     items = SelectMultipleField(_l("Selected"), validate_choice=False)
@@ -81,7 +81,7 @@ class FlagEditForm(EditPostForm):
     submit = SubmitField(_l("Save and close the flags"))
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     """A moderator's button with an optional note that goes to the log."""
 
     reason = StringField(_l("Note for the log (optional)"),
@@ -99,7 +99,7 @@ class MoveForm(ReasonForm):
     submit = SubmitField(_l("Move the thread"))
 
 
-class FlagForm(FlaskForm):
+class FlagForm(Form):
     reason = SelectField(
         _l("What is wrong with this post?"),
         choices=[SelectChoice(key, label) for key, label in FLAG_REASONS.items()],
@@ -113,7 +113,7 @@ class FlagForm(FlaskForm):
             raise ValidationError(_l("Say what is wrong."))
 
 
-class LogFilterForm(FlaskForm):
+class LogFilterForm(Form):
     """The log's filters, sent with GET: nothing changes, so no CSRF token."""
 
     class Meta:

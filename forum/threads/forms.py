@@ -2,10 +2,10 @@
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from forum.forms import Form
 from forum.models.threads import THREAD_KINDS
 
 
@@ -37,7 +37,7 @@ class _NotBlank:
             raise ValidationError(_l("This field is required."))
 
 
-class PostForm(FlaskForm):
+class PostForm(Form):
     body = TextAreaField(
         _l("Message"), validators=[_required(), _NotBlank(), _MaxLength("BODY_MAX_LENGTH")]
     )
@@ -46,7 +46,7 @@ class PostForm(FlaskForm):
     submit = SubmitField(_l("Post reply"))
 
 
-class ThreadForm(FlaskForm):
+class ThreadForm(Form):
     title = StringField(
         _l("Title"),
         validators=[_required(), _NotBlank(), _MaxLength("TITLE_MAX_LENGTH"),
@@ -64,7 +64,7 @@ class ThreadForm(FlaskForm):
     submit = SubmitField(_l("Start the thread"))
 
 
-class EditPostForm(FlaskForm):
+class EditPostForm(Form):
     title = StringField(
         _l("Title"),
         validators=[_MaxLength("TITLE_MAX_LENGTH")],
@@ -76,5 +76,5 @@ class EditPostForm(FlaskForm):
     submit = SubmitField(_l("Save changes"))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """An empty form: just the CSRF token, for buttons that change something."""

@@ -8,7 +8,7 @@ from forum import markup, permissions
 from forum.boards.queries import get_board_by_slug
 from forum.extensions import db
 from forum.models import Status
-from forum.pagination import Page
+from forum.pagination import Page, requested_number
 from forum.threads import actions, queries
 from forum.threads.forms import ConfirmForm, EditPostForm, PostForm, ThreadForm
 
@@ -30,14 +30,15 @@ def _readable_post(post_id):
 @bp.get("/t/<int:thread_id>")
 def show_thread(thread_id):
     thread = _readable_thread(thread_id)
-    total = queries.count_posts(thread, current_user)
-    page = Page.from_request(total, current_app.config["POSTS_PER_PAGE"])
-    posts = queries.list_posts(thread, current_user, limit=page.per_page, offset=page.offset)
+    number, per_page = requested_number(), current_app.config["POSTS_PER_PAGE"]
+    posts, total = queries.page_of_posts(thread, current_user, number=number, per_page=per_page)
+    page = Page.checked(number, per_page, total)
     form = PostForm() if permissions.can_reply(thread) else None
     return render_template(
         "threads/thread.html",
         thread=thread,
         posts=posts,
+        post_permissions=permissions.for_posts(thread, posts, current_user),
         page=page,
         form=form,
         max_depth=current_app.config["MAX_REPLY_DEPTH"],
