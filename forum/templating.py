@@ -33,6 +33,7 @@ def register(app):
         text_direction=text_direction,
         static_url=static_url,
         url_pattern=UrlPattern,
+        rendered_once=rendered_once,
         get_locale=get_locale,
     )
     app.context_processor(_the_readers_language)
@@ -118,6 +119,21 @@ class UrlPattern:
             self._parts = before, after
         before, after = self._parts
         return f"{before}{int(number)}{after}"
+
+
+def rendered_once(name, macro):
+    """A macro's markup, kept by the worker for each language: for parts of a page that are
+    the same for every reader of a language, whoever they are and whatever the forum holds.
+
+    The thread page's empty reply box is one: wtforms formats each attribute of each field
+    through string.Formatter, a seventh of a member's page when rendered every time.
+    """
+    kept = current_app.extensions.setdefault("rendered_once", {})
+    key = (name, current_language())
+    markup = kept.get(key)
+    if markup is None:
+        markup = kept[key] = Markup(macro())
+    return markup
 
 
 def static_url(filename):

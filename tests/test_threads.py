@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from forum.extensions import db
-from forum.models import Post, PostRevision, Thread
+from forum.models import Post, PostRevision, Thread, User
 from forum.threads.actions import publish_thread
 from tests.factories import make_person, make_reply, make_thread, submit
 
@@ -152,3 +152,19 @@ def test_thread_pages_count_what_the_reader_sees_and_stop_at_the_last(app, clien
     # Its author sees 6 posts, the waiting one last on page 2.
     login(member)
     assert "رد ينتظر" in client.get(f"/t/{thread_id}?page=2").get_data(as_text=True)
+
+
+def test_the_reply_box_is_in_each_readers_language(app, login, member, other_member):
+    """Its fields are rendered once per language (forum.templating.rendered_once)."""
+    with app.app_context():
+        thread_id = make_thread(member.id).id
+        db.session.get(User, other_member.id).language = "en"
+        db.session.commit()
+    arabic, english = login(member, on=app.test_client()), login(other_member, on=app.test_client())
+    for _ in range(2):
+        page = arabic.get(f"/t/{thread_id}").get_data(as_text=True)
+        assert 'value="نشر الرد"' in page and "Post reply" not in page
+        page = english.get(f"/t/{thread_id}").get_data(as_text=True)
+        assert 'value="Post reply"' in page and "نشر الرد" not in page
+    page = f"/t/{thread_id}"
+    assert submit(english, f"{page}/reply", {"body": "A reply"}, form_page=page).status_code == 302
