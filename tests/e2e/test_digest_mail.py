@@ -1,6 +1,6 @@
 """A daily digest mail in each language, opened as a page: the key pages' axe audit, the right
 language and direction, no sideways scrolling on a 360-pixel phone, and screenshots for review
-(test-artifacts/screenshots/digest-<language>-desktop.png and -phone.png)."""
+(test-artifacts/screenshots/digest-mail-<language>-desktop.png and -phone.png)."""
 
 from datetime import timedelta
 
@@ -29,13 +29,13 @@ def test_digest_mail_is_accessible_and_fits_a_phone(app, authority, open_page, l
     direction = "rtl" if language == "ar" else "ltr"
     if (root.get_attribute("lang"), root.get_attribute("dir")) != (language, direction):
         problems.append(f"<html> is not lang={language} dir={direction}")
-    checks.screenshot(page, f"digest-{language}-desktop")
+    checks.screenshot(page, f"digest-mail-{language}-desktop")
     problems += checks.axe_violations(page)
     page.set_viewport_size(checks.PHONE)
     if checks.scrolls_sideways(page):
         problems.append("scrolls sideways on a 360px phone")
     problems += [f"phone: {p}" for p in checks.axe_violations(page) if p not in problems]
-    checks.screenshot(page, f"digest-{language}-phone")
+    checks.screenshot(page, f"digest-mail-{language}-phone")
     assert problems == []
 
 
