@@ -1,4 +1,5 @@
-# Tabadul: `make run` serves the forum, `make test` runs every test. See README.md.
+# Tabadul: `make run` serves the forum (and runs its worker), `make test` runs every test.
+# See README.md.
 VENV    ?= .venv
 PYTHON  ?= python3
 PORT    ?= 5000
@@ -13,6 +14,9 @@ COMPILED := $(CATALOGS:.po=.mo)
 run: $(VENV)/.runtime $(COMPILED)
 	@$(FLASK) forum init
 	@$(FLASK) forum demo --accounts-file instance/demo-accounts.txt
+	@# The worker (mail sender) runs beside the web server and stops with it.
+	@$(FLASK) forum worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: $(VENV)/.dev $(COMPILED)
@@ -33,9 +37,13 @@ install: $(VENV)/.dev
 
 # Benchmark (bench/README.md): build a forum, serve it with gunicorn, drive it with wrk:
 # each page alone, the long tail warm and under 1 write/s, the mixed run, and the thread page
-# with the page cache off. PostgreSQL: FORUM_DATABASE_URL=postgresql+psycopg://… make bench
-# (that database is emptied). Short runs keep `make bench` within about three minutes.
+# with the page cache off, then one day's daily digests for added readers (bench.digests).
+# PostgreSQL: FORUM_DATABASE_URL=postgresql+psycopg://… make bench (that database is emptied).
+# Short runs and 1,000 digest readers keep `make bench` within about three and a half minutes.
 BENCH_ARGS ?= --duration 5s --warmup 1s
+DIGEST_READERS ?= 1000
+# Large: 1,000 digest readers (about 25 ms each there, bench/README.md).
+DIGEST_READERS_LARGE ?= 1000
 define bench_runs
 	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk"; exit 1; }
 	$(PY) -m bench.generate $(1)
@@ -43,13 +51,14 @@ define bench_runs
 	$(PY) -m bench.run $(1) $(2) --mix longtail --writes-per-second 1
 	$(PY) -m bench.run $(1) $(2) --mix mixed --duration 10s
 	$(PY) -m bench.run $(1) $(2) --no-page-cache --pages thread_20
+	$(PY) -m bench.digests $(1) $(3)
 endef
 
 bench: $(VENV)/.dev $(COMPILED)
-	$(call bench_runs,small,$(BENCH_ARGS))
+	$(call bench_runs,small,$(BENCH_ARGS),--readers $(DIGEST_READERS))
 
 bench-large: $(VENV)/.dev $(COMPILED)
-	$(call bench_runs,large,)
+	$(call bench_runs,large,,--readers $(DIGEST_READERS_LARGE))
 
 # Catalogs: .po files are committed, .mo files are built here.
 translations: $(COMPILED)
@@ -59,7 +68,7 @@ forum/translations/%/LC_MESSAGES/messages.mo: forum/translations/%/LC_MESSAGES/m
 
 extract-messages: $(VENV)/.dev
 	$(PYBABEL) extract --project Tabadul --version 0.1 -F babel.cfg -k _l -k lazy_gettext -k mark -o forum/translations/messages.pot --no-location --sort-output .
-	$(PYBABEL) update -i forum/translations/messages.pot -d forum/translations --no-fuzzy-matching --ignore-obsolete
+	$(PYBABEL) update -i forum/translations/messages.pot -d forum/translations --no-fuzzy-matching --ignore-obsolete --width 100
 
 $(VENV)/.runtime: requirements.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)

@@ -36,7 +36,9 @@ def _init_extensions(app):
     from forum import changes, database, models  # noqa: F401  (tables and their listeners)
     from forum.accounts.queries import get_user
     from forum.extensions import babel, csrf, db, login_manager, migrate
+    from forum.following import listeners  # noqa: F401  (following hears of new content)
     from forum.i18n import mark, select_locale
+    from forum.notifications import mailing  # noqa: F401  (some notifications go by mail)
 
     db.init_app(app)
     with app.app_context():
@@ -67,6 +69,7 @@ def _register_blueprints(app):
     from forum.accounts.views import bp as accounts
     from forum.admin.views import bp as admin
     from forum.boards.views import bp as boards
+    from forum.following.views import bp as following
     from forum.moderation.views import bp as moderation
     from forum.notifications.views import bp as notifications
     from forum.posts.views import bp as posts
@@ -74,5 +77,5 @@ def _register_blueprints(app):
     from forum.threads.views import bp as threads
 
     for blueprint in (site, accounts, boards, threads, posts, moderation, notifications,
-                      admin):  # fmt: skip
+                      following, admin):  # fmt: skip
         app.register_blueprint(blueprint)

@@ -1,21 +1,25 @@
-"""`flask --app wsgi forum …`: schema, seed data, demo content and accounts from the terminal."""
+"""`flask --app wsgi forum …`: schema, seed data, demo content, accounts, mail and the worker."""
 
+import logging
 import sys
 from pathlib import Path
 
 import click
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask.cli import AppGroup
 from flask_migrate import upgrade
 
-from forum import changes, demo, seed
+from forum import changes, demo, digests, mail, seed, worker
 from forum.accounts.actions import AccountError, register_user
+from forum.accounts.queries import find_user_by_email
 from forum.admin.actions import AdminError, find_authority
 from forum.extensions import db
-from forum.models import ROLES
+from forum.models import ROLES, Level
 
 forum_cli = AppGroup("forum", help="Tabadul administration commands.")
 cache_cli = AppGroup("cache", help="The page caches of every worker.")
+mail_cli = AppGroup("mail", help="The mail outbox.")
 
 
 def register(app):
@@ -24,6 +28,7 @@ def register(app):
     forum_cli.add_command(board_cli)
     forum_cli.add_command(task_force_cli)
     forum_cli.add_command(cache_cli)
+    forum_cli.add_command(mail_cli)
     app.cli.add_command(forum_cli)
 
 
@@ -95,3 +100,62 @@ def cache_bump_command():
     """Empty every worker's page cache, after changing the database outside the application."""
     changes.log_site_change()
     click.echo("Every page cache will render its pages afresh on the next request.")
+
+
+@mail_cli.command("send")
+@click.option("--limit", default=100, show_default=True, help="Mails claimed at a time.")
+def mail_send_command(limit):
+    """Send every due mail once, e.g. from cron every minute (or run `flask forum worker`)."""
+    click.echo(_outcomes(mail.send_all(limit)))
+
+
+def _outcomes(counts):
+    return (f"Sent {counts['sent']}, kept {counts['kept']}, failed {counts['failed']}, "
+            f"to retry later {counts['retry']}.")  # fmt: skip
+
+
+@mail_cli.command("test")
+@click.option("--to", "address", required=True, help="The address to write to.")
+@click.option(
+    "--language",
+    type=click.Choice(["ar", "en"]),
+    default="ar",
+    show_default=True,
+    help="For an address with no account (an account gets its own language).",
+)
+@click.option("--send", is_flag=True, help="Send the outbox now, not leaving it to the worker.")
+def mail_test_command(address, language, send):
+    """Queue a test mail, to try the whole way from the outbox to a mailbox."""
+    try:
+        address = validate_email(address, check_deliverability=False).normalized
+    except EmailNotValidError as error:
+        raise click.BadParameter(str(error), param_hint="--to") from error
+    recipient = find_user_by_email(address) or mail.Recipient(address, language)
+    queued = mail.queue_test_mail(recipient)
+    db.session.commit()
+    click.echo(f"Queued test mail {queued.id} to {queued.to_address}.")
+    if send:
+        click.echo(_outcomes(mail.send_all()))
+
+
+@forum_cli.command("worker")
+def worker_command():
+    """Run the periodic jobs (mail every MAIL_SEND_INTERVAL seconds, digests hourly)."""
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per run
+    worker.run(current_app._get_current_object())
+
+
+@forum_cli.command("digests")
+@click.argument("level", type=click.Choice(["daily", "weekly"]))
+@click.option("--all", "everyone", is_flag=True,
+              help="Every reader, not only those whose digest hour it is now.")  # fmt: skip
+def digests_command(level, everyone):
+    """Queue the daily or weekly digests that are due (run it every hour; safe to run twice)."""
+    outcomes = digests.send_digests(Level(level), everyone=everyone)
+    click.echo(
+        f"Digests ({level}): {outcomes['queued']} queued, {outcomes['empty']} with nothing new, "
+        f"{outcomes['done']} done already."
+    )

@@ -31,6 +31,20 @@ class Defaults:
     TITLE_MAX_LENGTH = 200
     BODY_MAX_LENGTH = 50_000
 
+    # Where the forum is reached: the links in mail, and the domain of their Message-IDs.
+    BASE_URL = "http://127.0.0.1:5000"
+
+    # Outgoing mail (forum.mail). With no MAIL_SERVER mail is kept, never sent, and
+    # administrators read it at /admin/mail: a laptop needs nothing set.
+    MAIL_SERVER = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False  # STARTTLS after connecting
+    MAIL_USERNAME = None  # log in only when set
+    MAIL_PASSWORD = None
+    MAIL_FROM = "Tabadul <tabadul@localhost>"
+    MAIL_MAX_ATTEMPTS = 8  # then the mail is "failed", for an administrator to look at
+    MAIL_SEND_INTERVAL = 10  # seconds between the worker's runs of the sender
+
 
 ENGINE_DEFAULTS = {
     # A server connection can die between requests; a file cannot.

@@ -1,9 +1,11 @@
-"""Demo content for a first look: local authorities, one account per role, threads and replies."""
+"""Demo content for a first look: local authorities, one account per role, threads, replies and
+a test mail."""
 
 import secrets
 
 from sqlalchemy import select
 
+from forum import mail
 from forum.accounts.actions import register_user
 from forum.extensions import db
 from forum.models import (
@@ -126,4 +128,7 @@ def load_demo():
         for reply_author, parent_index, text in replies:
             parent = posts[parent_index + 1] if parent_index is not None else None
             posts.append(actions.reply(users[reply_author], thread, body=text, parent=parent))
+    # A first mail in each language, kept at /admin/mail unless MAIL_SERVER is set.
+    for email in ("admin@tabadul.test", "taskforce@tabadul.test"):
+        mail.queue_test_mail(users[email])
     return credentials

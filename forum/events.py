@@ -9,8 +9,16 @@ from blinker import Namespace
 
 _signals = Namespace()
 
-# A post was added, before anything is committed (sender: the Post).
+# A post was added, before anything is committed (sender: the Post). Following watches its
+# thread for the author.
 post_created = _signals.signal("post-created")
+# A thread or a reply became visible to its readers: at once, or when a moderator approved
+# it (sender: the Thread or the Post). Following tells their followers and watchers.
+thread_published = _signals.signal("thread-published")
+post_published = _signals.signal("post-published")
+# An administrator created a board (sender: the Board, flushed). Following applies members'
+# level for new boards.
+board_created = _signals.signal("board-created")
 # A moderator approved or rejected a pending thread or reply (sender: the thread or post;
 # keywords: moderator, decision (a forum.moderation.actions.Decision), reason).
 moderation_decided = _signals.signal("moderation-decided")

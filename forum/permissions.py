@@ -39,7 +39,10 @@ class Access:
 
 
 def access_for(user=None):
-    """The user's Access; the current user's is cached on the request."""
+    """The user's Access; the current user's is cached on the request. An Access computed
+    already (readers_among) answers for itself, so every can_* question takes one too."""
+    if isinstance(user, Access):
+        return user
     if not has_request_context():
         return _compute_access(user)
     # Compare real objects (a proxy `is` never its target), and remember whose Access is
@@ -58,15 +61,16 @@ def access_for(user=None):
     return access
 
 
-def _compute_access(user):
-    boards = _board_table()
+def _compute_access(user, memberships=None, boards=None):
+    """memberships and boards may be given when many users' Access is computed at once."""
+    boards = _board_table() if boards is None else boards
     signed_in = bool(user and user.is_authenticated and user.is_active)
     if not signed_in:
         readable = frozenset(b.id for b in boards if b.access == "public")
         return Access(None, False, readable, frozenset(), frozenset())
 
     is_admin = user.role == "admin"
-    task_forces, moderated = _memberships(user)
+    task_forces, moderated = memberships if memberships is not None else _memberships(user)
     readable, postable, all_moderated = set(), set(), set()
     for board in boards:
         moderates = (
@@ -97,6 +101,27 @@ def _memberships(user):
     for kind, key in db.session.execute(query, {"user_id": user.id}):
         (task_forces if kind == "task_force" else moderated).add(key)
     return task_forces, moderated
+
+
+def _memberships_of(users):
+    """_memberships for many users in one query: user id → (task forces, moderated boards)."""
+    ids = [user.id for user in users]
+    # As in _memberships, assignments count only while the role is a moderator's.
+    moderator_ids = [user.id for user in users if user.role in MODERATOR_ROLES]
+    found = {user_id: (set(), set()) for user_id in ids}
+    if not ids:
+        return found
+    query = select(
+        TaskForceMember.user_id, literal("task_force"), TaskForceMember.task_force_id
+    ).where(TaskForceMember.user_id.in_(ids))
+    query = query.union_all(
+        select(BoardModerator.user_id, literal("board"), BoardModerator.board_id).where(
+            BoardModerator.user_id.in_(moderator_ids)
+        )
+    )
+    for user_id, kind, key in db.session.execute(query):
+        found[user_id][0 if kind == "task_force" else 1].add(key)
+    return found
 
 
 # Built once, with the user bound at execution: building and keying a statement costs
@@ -248,6 +273,33 @@ def can_view_profile(member, user=None):
 def can_open_notification(notification, user=None):
     """Notifications are private: someone else's answers 404, as if it did not exist."""
     return notification is not None and notification.user_id == access_for(user).user_id
+
+
+def can_follow_board(board, user=None):
+    """Following a board: members (not visitors, not suspended members) who may read it."""
+    return access_for(user).user_id is not None and can_read_board(board, user)
+
+
+def can_watch_thread(thread, user=None):
+    """Watching a thread: members who may read it (an author their own pending thread too)."""
+    return access_for(user).user_id is not None and can_read_thread(thread, user)
+
+
+# Questions about many people at once: who is told about new content --------------------
+
+
+def readers_among(users, item):
+    """Those of the users who may now read the item (a Board or a Thread) as members: a
+    notification or a mail about it goes to no one else, and never to a suspended or
+    deactivated account. Two queries for all of them, whatever their number."""
+    users = list(users)
+    if not users:
+        return []
+    ask = can_follow_board if isinstance(item, Board) else can_watch_thread
+    memberships, boards = _memberships_of(users), _board_table()
+    return [
+        user for user in users if ask(item, _compute_access(user, memberships[user.id], boards))
+    ]
 
 
 class PostPermissions(NamedTuple):
@@ -443,3 +495,5 @@ class TemplatePolicy:
     moderate = staticmethod(can_moderate_board)
     moderate_anything = staticmethod(can_moderate_anything)
     admin = staticmethod(can_administer)
+    follow_board = staticmethod(can_follow_board)
+    watch_thread = staticmethod(can_watch_thread)

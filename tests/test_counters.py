@@ -6,6 +6,7 @@ committing after every write as a request does.
 
 import threading
 
+import pytest
 from sqlalchemy import func, select
 
 from forum.extensions import db
@@ -13,6 +14,9 @@ from forum.models import Post, Thread, User
 from forum.moderation import actions as moderation
 from forum.threads import actions
 from tests import factories
+
+# The writers' sessions need each other's commits (tests/conftest.py).
+pytestmark = pytest.mark.committed
 
 BOARD = "financial-management"
 WRITERS = 6

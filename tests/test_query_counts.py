@@ -10,7 +10,8 @@ from forum.models import Thread
 from tests import factories
 
 BOARD = "financial-management"
-THREAD_PAGE_LIMIT = 8
+# 8, and one for a member: whether they watch the thread (its watch button, forum.following).
+THREAD_PAGE_LIMIT = 9
 
 
 @contextmanager

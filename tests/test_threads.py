@@ -5,7 +5,7 @@ from sqlalchemy import select
 from forum.extensions import db
 from forum.models import Post, PostRevision, Thread, User
 from forum.threads.actions import publish_thread
-from tests.factories import make_reply, make_thread, submit
+from tests.factories import make_person, make_reply, make_thread, submit
 
 
 def test_member_starts_thread_replies_to_a_post_edits_and_sees_it_threaded(
@@ -102,6 +102,33 @@ def test_an_approved_thread_counts_as_active_from_its_approval(app, member):
         db.session.commit()
         assert waiting.last_activity_at >= older.last_activity_at
         assert waiting.board.last_thread_id == waiting.id
+
+
+def test_mentions_link_to_the_one_member_with_that_name(app, client, member, other_member):
+    """`@[Display Name]` links to the profile of the member with that name; a name nobody has,
+    or two members share, stays as written, and a mention inside code is none."""
+    with app.app_context():
+        for _twin in range(2):
+            make_person(name="سامي خليل")
+        body = (f"شكرًا @[{member.name}] و @[لا أحد] و @[سامي خليل] "
+                f"و `@[{member.name}]`")  # fmt: skip
+        thread = make_thread(other_member.id, body=body)
+        html, thread_id = thread.first_post.body_html, thread.id
+    assert f'<a class="mention" href="/u/{member.id}"' in html and f">@{member.name}</a>" in html
+    assert html.count('class="mention"') == 1
+    assert "@[لا أحد]" in html and "@[سامي خليل]" in html
+    assert f'href="/u/{member.id}"' in client.get(f"/t/{thread_id}").get_data(as_text=True)
+
+
+def test_a_mention_is_rendered_safely(app, member):
+    """A display name is text: its markup is escaped inside the link, never kept."""
+    with app.app_context():
+        crafty = make_person(name='<b onclick="x">زياد</b>')
+        body = '@[<b onclick="x">زياد</b>] [a](javascript:alert(1))'
+        html = make_thread(member.id, body=body).first_post.body_html
+    assert f'<a class="mention" href="/u/{crafty.id}"' in html
+    assert "@&lt;b onclick=" in html and "<b" not in html
+    assert "javascript:" not in html
 
 
 def test_thread_pages_count_what_the_reader_sees_and_stop_at_the_last(app, client, login, member):

@@ -4,11 +4,12 @@ Lookups return the row whoever asks; the caller asks the policy (can_view_profil
 content take the reader explicitly and go through the policy's visible_* filters.
 """
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from forum import permissions
 from forum.extensions import db
+from forum.markup import mention_key
 from forum.models import LocalAuthority, Post, Thread, User
 
 
@@ -41,3 +42,18 @@ def local_authorities():
     """Every local authority, sorted by its name in the reader's language."""
     authorities = db.session.scalars(select(LocalAuthority)).all()
     return sorted(authorities, key=lambda authority: authority.name)
+
+
+def members_named(keys):
+    """Mentioned names (keys made by forum.markup.mention_key) → the one active member who
+    has that display name. A name two members share is left out: a mention must not reach
+    the wrong person."""
+    if not keys:
+        return {}
+    candidates = db.session.scalars(
+        select(User).where(func.lower(User.display_name).in_(keys), User.active.is_(True))
+    ).all()
+    found = {}
+    for user in candidates:
+        found.setdefault(mention_key(user.display_name), []).append(user)
+    return {key: users[0] for key, users in found.items() if key in keys and len(users) == 1}

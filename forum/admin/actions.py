@@ -10,7 +10,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
-from forum import permissions
+from forum import events, permissions
+from forum import mail as outbox
 from forum.admin import queries
 from forum.clock import utcnow
 from forum.extensions import db
@@ -23,6 +24,7 @@ from forum.models import (
     Board,
     BoardModerator,
     LocalAuthority,
+    Mail,
     TaskForce,
     TaskForceMember,
     User,
@@ -46,13 +48,21 @@ ACTIONS = {
     "user.set_role": _l("Role changed"),
     "user.suspend": _l("Account suspended"),
     "user.reactivate": _l("Account reactivated"),
+    "mail.retry": _l("Mail queued again"),
 }
-TARGET_TYPES = {LocalAuthority: "authority", Board: "board", TaskForce: "task_force", User: "user"}
+TARGET_TYPES = {
+    LocalAuthority: "authority",
+    Board: "board",
+    TaskForce: "task_force",
+    User: "user",
+    Mail: "mail",
+}
 TARGET_LABELS = {
     "authority": _l("Local authority"),
     "board": _l("Board"),
     "task_force": _l("Task force"),
     "user": _l("Account"),
+    "mail": _l("Mail"),
 }
 
 
@@ -215,6 +225,7 @@ def create_board(actor, *, slug, **values):
     db.session.add(board)
     log_change(actor, "board.create", board, _describe({"slug": slug, **values}))
     _access_changed()
+    events.board_created.send(board)  # flushed by log_change
     return board
 
 
@@ -359,3 +370,15 @@ def reactivate_user(actor, user):
     user.suspended_at = user.suspended_until = user.suspension_reason = None
     log_change(actor, "user.reactivate", user)
     _access_changed()
+
+
+# The mail outbox ----------------------------------------------------------------------------
+
+
+def retry_mail(actor, mail):
+    """Send a failed (or kept) mail again: due now, with its attempts counted afresh."""
+    if not outbox.can_retry(mail):
+        raise AdminError(_("Only a failed or kept mail can be sent again."))
+    previous = mail.status
+    outbox.retry(mail)
+    log_change(actor, "mail.retry", mail, f"{previous} → {mail.status}; {_show(mail.to_address)}")

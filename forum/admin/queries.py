@@ -15,6 +15,8 @@ from forum.models import (
     Board,
     BoardModerator,
     LocalAuthority,
+    Mail,
+    MailStatus,
     TaskForce,
     TaskForceMember,
     User,
@@ -31,6 +33,7 @@ def dashboard_totals():
         "authorities": select(func.count(LocalAuthority.id)),
         "boards": select(func.count(Board.id)),
         "task_forces": select(func.count(TaskForce.id)),
+        "failed_mail": select(func.count(Mail.id)).where(Mail.status == MailStatus.FAILED),
     }
     row = db.session.execute(
         select(*(query.scalar_subquery().label(name) for name, query in counts.items()))
@@ -212,3 +215,30 @@ def _matching(search):
         User.email.contains(needle, autoescape=True),
         func.lower(User.display_name).contains(needle, autoescape=True),
     )
+
+
+# The mail outbox ----------------------------------------------------------------------------
+
+
+def _with_status(query, status):
+    return query if status is None else query.where(Mail.status == status)
+
+
+def count_mail(status=None):
+    return db.session.scalar(_with_status(select(func.count(Mail.id)), status))
+
+
+def mail_counts():
+    """Status → how many mails have it (statuses with none are absent)."""
+    return dict(db.session.execute(select(Mail.status, func.count()).group_by(Mail.status)).all())
+
+
+def list_mail(status=None, *, limit, offset=0):
+    """Outbox mails, newest first, of one status or all."""
+    return db.session.scalars(
+        _with_status(select(Mail), status).order_by(Mail.id.desc()).limit(limit).offset(offset)
+    ).all()
+
+
+def get_mail(mail_id):
+    return db.session.get(Mail, mail_id)

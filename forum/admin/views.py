@@ -1,4 +1,5 @@
-"""The administration area: local authorities, boards, task forces, accounts and the admin log.
+"""The administration area: local authorities, boards, task forces, accounts, the admin log and
+the mail outbox.
 
 Each view parses the form, calls one action with the administrator as actor, and commits once;
 a refusal from the action rolls the whole change back and is shown on the form.
@@ -11,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from forum import mail as outbox
 from forum import permissions
 from forum.accounts.queries import find_user_by_email, get_authority, get_user, local_authorities
 from forum.admin import actions, queries
@@ -26,7 +28,7 @@ from forum.admin.forms import (
 )
 from forum.boards.queries import get_board
 from forum.extensions import db
-from forum.models import BOARD_ACCESS
+from forum.models import BOARD_ACCESS, MAIL_STATUS_LABELS
 from forum.models.boards import BOARD_POSTING
 from forum.pagination import Page
 
@@ -34,12 +36,14 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 USERS_PER_PAGE = 25
 LOG_PER_PAGE = 50
+MAIL_PER_PAGE = 50
 # Where an admin-log row's target is managed, by AdminLog.target_type.
 TARGET_ENDPOINTS = {
     "authority": ("admin.edit_authority", "authority_id"),
     "board": ("admin.edit_board", "board_id"),
     "task_force": ("admin.show_task_force", "task_force_id"),
     "user": ("admin.show_user", "user_id"),
+    "mail": ("admin.show_mail", "mail_id"),
 }
 
 
@@ -58,6 +62,7 @@ def _admin_templates():
         "access_labels": BOARD_ACCESS,
         "posting_labels": BOARD_POSTING,
         "role_labels": ROLE_LABELS,
+        "mail_status_labels": MAIL_STATUS_LABELS,
     }
 
 
@@ -373,3 +378,40 @@ def reactivate_user(user_id):
     else:
         flash(_("The account was reactivated."), "success")
     return redirect(url_for("admin.show_user", user_id=user.id))
+
+
+# The mail outbox ----------------------------------------------------------------------------
+
+
+@bp.get("/mail")
+def list_mail():
+    """Every mail the forum queued, newest first; ?status= keeps one status (failed first)."""
+    status = request.args.get("status") or None
+    if status is not None and status not in MAIL_STATUS_LABELS:
+        abort(404)
+    page = Page.from_request(queries.count_mail(status), MAIL_PER_PAGE)
+    mails = queries.list_mail(status, limit=MAIL_PER_PAGE, offset=page.offset)
+    return render_template("admin/mail_list.html", mails=mails, page=page, status=status,
+                           status_counts=queries.mail_counts())  # fmt: skip
+
+
+@bp.get("/mail/<int:mail_id>")
+def show_mail(mail_id):
+    """One mail: its headers as they go out, the plain text and the HTML (sandboxed)."""
+    mail = _found(queries.get_mail(mail_id))
+    headers = [(name, str(value)) for name, value in outbox.build_message(mail).items()]
+    return render_template("admin/mail.html", mail=mail, headers=headers,
+                           can_retry=outbox.can_retry(mail))  # fmt: skip
+
+
+@bp.post("/mail/<int:mail_id>/retry")
+def retry_mail(mail_id):
+    mail = _found(queries.get_mail(mail_id))
+    form = ConfirmForm()
+    if form.validate():
+        _run(form, actions.retry_mail, mail)
+    if form.errors:
+        flash(" ".join(form.form_errors) or _("The form expired; please try again."), "error")
+    else:
+        flash(_("The mail is queued and will be sent again shortly."), "success")
+    return redirect(url_for("admin.show_mail", mail_id=mail_id))

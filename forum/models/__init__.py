@@ -3,6 +3,16 @@
 from forum.models.accounts import AUTHORITY_KINDS, GOVERNORATES, ROLES, LocalAuthority, User
 from forum.models.base import Content, PrivateState
 from forum.models.boards import BOARD_ACCESS, Board, BoardModerator, TaskForce, TaskForceMember
+from forum.models.following import (
+    DIGEST_LEVELS,
+    LEVELS,
+    BoardSubscription,
+    DigestRun,
+    FollowingSettings,
+    Level,
+    ThreadWatch,
+)
+from forum.models.mail import MAIL_STATUS_LABELS, Mail, MailStatus
 from forum.models.moderation import FLAG_REASONS, AdminLog, Flag, ModerationLog, Notification
 from forum.models.site import PageChange, SiteState
 from forum.models.threads import THREAD_KINDS, Post, PostRevision, Status, Thread
@@ -10,16 +20,25 @@ from forum.models.threads import THREAD_KINDS, Post, PostRevision, Status, Threa
 __all__ = [
     "AUTHORITY_KINDS",
     "BOARD_ACCESS",
+    "DIGEST_LEVELS",
     "FLAG_REASONS",
     "GOVERNORATES",
+    "LEVELS",
+    "MAIL_STATUS_LABELS",
     "ROLES",
     "THREAD_KINDS",
     "AdminLog",
     "Board",
     "Content",
     "BoardModerator",
+    "BoardSubscription",
+    "DigestRun",
     "Flag",
+    "FollowingSettings",
+    "Level",
     "LocalAuthority",
+    "Mail",
+    "MailStatus",
     "ModerationLog",
     "Notification",
     "PageChange",
@@ -31,5 +50,6 @@ __all__ = [
     "TaskForce",
     "TaskForceMember",
     "Thread",
+    "ThreadWatch",
     "User",
 ]

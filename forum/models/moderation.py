@@ -88,5 +88,6 @@ class Notification(PrivateState, db.Model):
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     read_at = db.Column(db.DateTime)
 
+    user = db.relationship("User")
     thread = db.relationship("Thread")
     post = db.relationship("Post")

@@ -17,7 +17,8 @@ from forum.extensions import db
 from forum.models import Notification
 from forum.moderation.log import reason_label
 
-# kind → (text with the thread's title, text without it)
+# kind → (text with the thread's title, text without it). The first may also name the
+# post's author (%(name)s) and the thread's board (%(board)s).
 MESSAGES = {
     "thread_approved": (
         _l("Your thread “%(title)s” was approved and is now published."),
@@ -39,7 +40,30 @@ MESSAGES = {
         _l("A moderator hid your post in “%(title)s”."),
         _l("A moderator hid one of your posts."),
     ),
+    # Told by forum.following.listeners when content is published.
+    "reply_to_thread": (
+        _l("%(name)s replied to your thread “%(title)s”."),
+        _l("Someone replied to one of your threads."),
+    ),
+    "reply_to_post": (
+        _l("%(name)s replied to your post in “%(title)s”."),
+        _l("Someone replied to one of your posts."),
+    ),
+    "mention": (
+        _l("%(name)s mentioned you in “%(title)s”."),
+        _l("Someone mentioned you in a post."),
+    ),
+    "new_thread": (
+        _l("%(name)s started “%(title)s” on %(board)s."),
+        _l("A new thread was started on a board you follow."),
+    ),
+    "watched_reply": (
+        _l("%(name)s replied in “%(title)s”, a thread you watch."),
+        _l("There is a new reply in a thread you watch."),
+    ),
 }
+# Kinds whose list entry quotes the start of the post they are about.
+EXCERPTED = {"post_rejected", "reply_to_thread", "reply_to_post", "mention", "watched_reply"}
 EXCERPT_LENGTH = 200
 
 
@@ -96,27 +120,41 @@ def mark_read(user, notification_id):
 
 def show(notification, user=None):
     """The notification in the current language, with what the reader may still see."""
-    thread, post = notification.thread, notification.post
-    readable = thread is not None and permissions.can_read_thread(thread, user)
-    with_title, without_title = MESSAGES.get(notification.kind, (None, None))
-    if with_title is None:
-        text = notification.kind
-    elif readable:
-        text = str(with_title) % {"title": thread.title}
-    else:
-        text = str(without_title)
-    excerpt = ""
-    if notification.kind == "post_rejected" and post is not None and readable:
-        excerpt = markup.plain_text(post.body_source, EXCERPT_LENGTH)
+    text, readable = describe(notification, user)
     return Shown(
         id=notification.id,
         text=text,
         reason=reason_label((notification.data or {}).get("reason", "")),
-        excerpt=excerpt,
+        excerpt=_excerpt(notification, readable, user),
         link=_link(notification, readable),
         created_at=notification.created_at,
         unread=notification.read_at is None,
     )
+
+
+def describe(notification, user=None):
+    """The notification's sentence in the current language, and whether the reader may still
+    read its thread (the sentence names the thread only then)."""
+    thread, post = notification.thread, notification.post
+    readable = thread is not None and permissions.can_read_thread(thread, user)
+    with_title, without_title = MESSAGES.get(notification.kind, (None, None))
+    if with_title is None:
+        return notification.kind, readable
+    if not readable:
+        return str(without_title), readable
+    author = post.author if post is not None else thread.author
+    values = {"title": thread.title, "name": author.display_name, "board": thread.board.name}
+    return str(with_title) % values, readable
+
+
+def _excerpt(notification, readable, user):
+    post = notification.post
+    if notification.kind not in EXCERPTED or post is None or not readable:
+        return ""
+    # The author of a rejected reply is shown it; others only a post the thread still shows.
+    if notification.kind != "post_rejected" and not permissions.can_read_post(post, user):
+        return ""
+    return markup.plain_text(post.body_source, EXCERPT_LENGTH)
 
 
 def _link(notification, readable):

@@ -28,7 +28,9 @@ def list_notifications(user, *, limit, offset):
         .where(permissions.visible_notifications(user))
         .options(
             joinedload(Notification.thread).joinedload(Thread.board),
+            joinedload(Notification.thread).joinedload(Thread.author),
             joinedload(Notification.post).joinedload(Post.thread),
+            joinedload(Notification.post).joinedload(Post.author),
         )
         .order_by(Notification.created_at.desc(), Notification.id.desc())
         .limit(limit)

@@ -8,8 +8,10 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from forum import events, markup
+from forum.accounts.queries import members_named
 from forum.clock import utcnow
 from forum.extensions import db
+from forum.links import path_for
 from forum.models import Board, Post, PostRevision, Status, Thread, User
 from forum.models.threads import PATH_SEGMENT
 from forum.moderation import log as moderation_log
@@ -47,6 +49,7 @@ def publish_thread(thread):
     _count_approved_post(thread.author)
     refresh_thread(thread)
     refresh_board(thread.board)
+    events.thread_published.send(thread)
 
 
 def reply(author, thread, *, body, parent=None):
@@ -71,6 +74,7 @@ def publish_post(post):
     _count_approved_post(post.author)
     refresh_thread(post.thread)
     refresh_board(post.thread.board)
+    events.post_published.send(post)
 
 
 def edit_post(editor, post, *, body, title=None):
@@ -91,7 +95,7 @@ def edit_post(editor, post, *, body, title=None):
         )
     )
     post.body_source = body
-    post.body_html = markup.render(body)
+    post.body_html = render_post(body)
     post.edited_at = utcnow()
     if new_title:
         thread.title = new_title
@@ -205,13 +209,23 @@ def lock_row(model, row_id):
     db.session.execute(select(model.id).where(model.id == row_id).with_for_update(key_share=True))
 
 
+# Rendering --------------------------------------------------------------------------------
+
+
+def render_post(body):
+    """A post's HTML, its mentions of members linked to their profiles (forum.markup)."""
+    people = members_named(markup.mentioned_names(body))
+    links = {key: path_for("accounts.profile", user_id=user.id) for key, user in people.items()}
+    return markup.render(body, mentions=links)
+
+
 # Internals --------------------------------------------------------------------------------
 
 
 def _add_post(author, thread, parent, body, *, status, now):
     post = Post(
         thread=thread, author=author, parent=parent, body_source=body,
-        body_html=markup.render(body), status=status, created_at=now,
+        body_html=render_post(body), status=status, created_at=now,
     )  # fmt: skip
     db.session.add(post)
     db.session.flush()  # the id is part of the path

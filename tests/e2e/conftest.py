@@ -36,6 +36,14 @@ def pytest_runtest_setup(item):
     pytest.skip("browser tests skipped, missing: " + "; ".join(MISSING))
 
 
+def pytest_collection_modifyitems(items):
+    """The live server answers from its own threads, on their own connections: a test that
+    uses it needs data really committed (see tests/conftest.py)."""
+    for item in items:
+        if "live_server" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.committed)
+
+
 # The live server -----------------------------------------------------------------------------
 
 

@@ -1,19 +1,22 @@
 """Every key page in both languages: no serious axe-core violation, no sideways scrolling on a
-360-pixel phone, screenshots for review, and valid HTML by the Nu HTML Checker."""
+360-pixel phone, screenshots for review, and valid HTML by the Nu HTML Checker.
+
+Each test here can fail: a missing key page fails (even without a browser), and a control test
+shows that the audit reports a page that does not load, an axe-core violation, a page wider
+than a phone and invalid HTML.
+"""
 
 import pytest
 from playwright.sync_api import expect
 
 from tests import factories
 from tests.e2e import checks
-from tests.e2e.keypages import KEY_PAGES, LANGUAGES, build, has_landed
-
-pytestmark = pytest.mark.browser
-
+from tests.e2e.keypages import KEY_PAGES, LANGUAGES, KeyPage, build, has_landed, to_audit
 
 VIEWERS = sorted({key_page.viewer for key_page in KEY_PAGES})
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("viewer", VIEWERS)
 def test_key_pages_are_accessible_and_fit_a_phone(app, authority, open_page, viewer, language):
@@ -21,8 +24,8 @@ def test_key_pages_are_accessible_and_fit_a_phone(app, authority, open_page, vie
     sample = build(app, language, authority)
     page = open_page(None, language=language, person=sample.viewers.get(viewer))
     problems = {}
-    for key_page in KEY_PAGES:
-        if key_page.viewer == viewer and has_landed(app, key_page):
+    for key_page in to_audit(app):
+        if key_page.viewer == viewer:
             page.set_viewport_size(checks.DESKTOP)
             found = _audit(page, key_page, key_page.url(sample), language)
             if found:
@@ -54,11 +57,30 @@ def _audit(page, key_page, url, language):
 
 
 def test_every_key_page_exists(app):
-    missing = [key_page.path for key_page in KEY_PAGES if not has_landed(app, key_page)]
-    if missing:
-        pytest.skip(f"not audited, their feature has not landed: {', '.join(missing)}")
+    """No browser needed: a key page that lost its route fails here first."""
+    assert not has_landed(app, KeyPage("nowhere", "/no/such/page"))
+    missing = [page.path for page in KEY_PAGES if not page.planned and not has_landed(app, page)]
+    assert missing == []
 
 
+@pytest.mark.browser
+def test_the_audit_reports_what_it_looks_for(open_page, tmp_path):
+    """The positive control: each check above finds the fault it is there to find."""
+    page = open_page(None)
+    missing = KeyPage("missing", "/no/such/page")
+    assert _audit(page, missing, missing.path, "en") == ["/no/such/page answered 404, not 200"]
+
+    page.set_content('<main><img src="/static/none.png"><p style="width: 900px">wide</p></main>')
+    assert any(" image-alt: " in problem for problem in checks.axe_violations(page))
+    page.set_viewport_size(checks.PHONE)
+    assert checks.scrolls_sideways(page)
+
+    invalid = tmp_path / "invalid.html"
+    invalid.write_text("<!DOCTYPE html><html lang=en><title>x</title><p><div></span>")
+    assert checks.html_errors([invalid])
+
+
+@pytest.mark.browser
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_skip_link_comes_first_and_focus_is_visible(open_page, language):
     page = open_page("/b/financial-management", language=language)
@@ -79,6 +101,7 @@ def _focus_outline(page):
     return page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
 
 
+@pytest.mark.browser
 def test_form_errors_are_accessible(open_page):
     page = open_page("/auth/register")
     page.get_by_role("button", name="Create the account").click()
@@ -86,6 +109,7 @@ def test_form_errors_are_accessible(open_page):
     assert checks.axe_violations(page) == []
 
 
+@pytest.mark.browser
 def test_key_pages_are_valid_html(app, authority, tmp_path):
     """All pages, both languages, one run of the checker (a JVM start costs about two seconds)."""
     files = []
@@ -96,9 +120,7 @@ def test_key_pages_are_valid_html(app, authority, tmp_path):
             clients[viewer] = _client(app, language)
             factories.submit(clients[viewer], "/auth/login",
                              {"email": person.email, "password": person.password})  # fmt: skip
-        for key_page in KEY_PAGES:
-            if not has_landed(app, key_page):
-                continue
+        for key_page in to_audit(app):
             response = clients[key_page.viewer].get(key_page.url(sample))
             assert response.status_code == key_page.status, key_page.url(sample)
             files.append(tmp_path / f"{key_page.name}-{language}.html")
