@@ -33,14 +33,15 @@ def show_thread(thread_id):
     number, per_page = requested_number(), current_app.config["POSTS_PER_PAGE"]
     posts, total = queries.page_of_posts(thread, current_user, number=number, per_page=per_page)
     page = Page.checked(number, per_page, total)
-    form = PostForm() if permissions.can_reply(thread) else None
     return render_template(
         "threads/thread.html",
         thread=thread,
         posts=posts,
         post_permissions=permissions.for_posts(thread, posts, current_user),
         page=page,
-        form=form,
+        # The form class, not a form: the empty reply box is built only when the worker first
+        # renders it in a language (forum.templating.rendered_once).
+        reply_form=PostForm if permissions.can_reply(thread) else None,
         max_depth=current_app.config["MAX_REPLY_DEPTH"],
     )
 
