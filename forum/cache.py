@@ -65,9 +65,6 @@ class PageCache:
         self._size = 0
         self._lock = threading.Lock()
 
-    def __len__(self):
-        return len(self._pages)
-
     def sync(self, read_changes):
         """Apply the change log's entries newer than those already applied."""
         with self._lock:

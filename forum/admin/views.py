@@ -91,6 +91,17 @@ def _run(form, action, *args, **kwargs):
     return result
 
 
+def _confirm(action, *args, done):
+    """A confirm button's POST: run the action and flash what happened (or why it did not)."""
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        _run(form, action, *args)
+    if form.errors:
+        flash(" ".join(form.form_errors) or _("The form expired; please try again."), "error")
+    else:
+        flash(done, "success")
+
+
 def _page(template, form=None, **context):
     failed = form is not None and bool(form.errors)
     return render_template(template, form=form, **context), 422 if failed else 200
@@ -292,13 +303,8 @@ def add_task_force_member(task_force_id):
 def remove_task_force_member(task_force_id, user_id):
     task_force = _found(queries.get_task_force(task_force_id))
     user = _found(get_user(user_id))
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        _run(form, actions.remove_task_force_member, task_force, user)
-    if form.errors:
-        flash(" ".join(form.form_errors) or _("The form expired; please try again."), "error")
-    else:
-        flash(_("%(name)s was removed from the task force.", name=user.display_name), "success")
+    removed = _("%(name)s was removed from the task force.", name=user.display_name)
+    _confirm(actions.remove_task_force_member, task_force, user, done=removed)
     return redirect(url_for("admin.show_task_force", task_force_id=task_force.id))
 
 
@@ -370,13 +376,7 @@ def suspend_user(user_id):
 @bp.post("/users/<int:user_id>/reactivate")
 def reactivate_user(user_id):
     user = _found(get_user(user_id))
-    form = ConfirmForm()
-    if form.validate():
-        _run(form, actions.reactivate_user, user)
-    if form.errors:
-        flash(" ".join(form.form_errors) or _("The form expired; please try again."), "error")
-    else:
-        flash(_("The account was reactivated."), "success")
+    _confirm(actions.reactivate_user, user, done=_("The account was reactivated."))
     return redirect(url_for("admin.show_user", user_id=user.id))
 
 
@@ -407,11 +407,5 @@ def show_mail(mail_id):
 @bp.post("/mail/<int:mail_id>/retry")
 def retry_mail(mail_id):
     mail = _found(queries.get_mail(mail_id))
-    form = ConfirmForm()
-    if form.validate():
-        _run(form, actions.retry_mail, mail)
-    if form.errors:
-        flash(" ".join(form.form_errors) or _("The form expired; please try again."), "error")
-    else:
-        flash(_("The mail is queued and will be sent again shortly."), "success")
+    _confirm(actions.retry_mail, mail, done=_("The mail is queued and will be sent again shortly."))
     return redirect(url_for("admin.show_mail", mail_id=mail_id))

@@ -83,3 +83,22 @@ def scrolls_sideways(page):
 def screenshot(page, name):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def audit_shown_page(page, name, language):
+    """What is wrong with the page the browser shows: its language and direction, axe-core on
+    the desktop and on a 360 px phone, sideways scrolling; photographed at both widths."""
+    found = []
+    html = page.locator("html")
+    direction = "rtl" if language == "ar" else "ltr"
+    if (html.get_attribute("lang"), html.get_attribute("dir")) != (language, direction):
+        found.append(f"<html> is not lang={language} dir={direction}")
+    screenshot(page, f"{name}-{language}-desktop")
+    found += axe_violations(page)
+    page.set_viewport_size(PHONE)
+    if scrolls_sideways(page):
+        found.append("scrolls sideways on a 360px phone")
+    # Again on the phone: some problems (a box that scrolls, small targets) only appear there.
+    found += [f"phone: {problem}" for problem in axe_violations(page) if problem not in found]
+    screenshot(page, f"{name}-{language}-phone")
+    return found

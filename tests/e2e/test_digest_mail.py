@@ -24,18 +24,7 @@ def test_digest_mail_is_accessible_and_fits_a_phone(app, authority, open_page, l
     html = _queued_digest_html(app, authority, language)
     page = open_page(None, language=language)  # the live server: the data above is committed
     page.set_content(html)
-    problems = []
-    root = page.locator("html")
-    direction = "rtl" if language == "ar" else "ltr"
-    if (root.get_attribute("lang"), root.get_attribute("dir")) != (language, direction):
-        problems.append(f"<html> is not lang={language} dir={direction}")
-    checks.screenshot(page, f"digest-mail-{language}-desktop")
-    problems += checks.axe_violations(page)
-    page.set_viewport_size(checks.PHONE)
-    if checks.scrolls_sideways(page):
-        problems.append("scrolls sideways on a 360px phone")
-    problems += [f"phone: {p}" for p in checks.axe_violations(page) if p not in problems]
-    checks.screenshot(page, f"digest-mail-{language}-phone")
+    problems = checks.audit_shown_page(page, "digest-mail", language)
     assert problems == []
 
 

@@ -38,22 +38,7 @@ def _audit(page, key_page, url, language):
     response = page.goto(url)
     if response.status != key_page.status:
         return [f"{url} answered {response.status}, not {key_page.status}"]
-    found = []
-    html = page.locator("html")
-    direction = "rtl" if language == "ar" else "ltr"
-    if (html.get_attribute("lang"), html.get_attribute("dir")) != (language, direction):
-        found.append(f"<html> is not lang={language} dir={direction}")
-    checks.screenshot(page, f"{key_page.name}-{language}-desktop")
-    found += checks.axe_violations(page)
-    page.set_viewport_size(checks.PHONE)
-    if checks.scrolls_sideways(page):
-        found.append("scrolls sideways on a 360px phone")
-    # Again on the phone: some problems (a box that scrolls, small targets) only appear there.
-    found += [
-        f"phone: {problem}" for problem in checks.axe_violations(page) if problem not in found
-    ]
-    checks.screenshot(page, f"{key_page.name}-{language}-phone")
-    return found
+    return checks.audit_shown_page(page, key_page.name, language)
 
 
 def test_every_key_page_exists(app):
