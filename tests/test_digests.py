@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import time_machine
-from sqlalchemy import delete, event, select
+from sqlalchemy import delete, event, func, select
 
 from forum import digests, mail, worker
 from forum.admin import actions as admin_actions
@@ -18,6 +18,7 @@ from forum.models import (
     FollowingSettings,
     Level,
     Mail,
+    PageChange,
     TaskForce,
     User,
 )
@@ -73,6 +74,16 @@ def test_running_the_command_twice_queues_one_digest(app, runner, member, author
         assert "الموازنة التشاركية" in sent.text_body
         assert sent.dedupe_key.startswith(f"digest:daily:{member.id}:")
         assert db.session.scalar(select(DigestRun).where(DigestRun.user_id == member.id))
+
+
+def test_sending_digests_drops_no_cached_page(app, member, author):
+    """Digest runs and their mail are private state: they log no page change."""
+    with app.app_context():
+        follow(member.id)
+        make_thread(author.id, title="الموازنة التشاركية")
+        changes_before = db.session.scalar(select(func.count()).select_from(PageChange))
+        assert run()["queued"] == 1
+        assert db.session.scalar(select(func.count()).select_from(PageChange)) == changes_before
 
 
 def test_a_run_that_stops_half_way_is_finished_by_the_next_without_repeats(
