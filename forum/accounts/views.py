@@ -1,5 +1,7 @@
 """Register, confirm an address, log in and out, reset a password, profiles and settings."""
 
+import logging
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
@@ -23,6 +25,9 @@ from forum.models.base import PROFILES, scope
 from forum.site.safety import safe_next_url
 
 bp = Blueprint("accounts", __name__)
+# Failed logins are logged (the address tried and the client's), for an administrator or a
+# tool such as fail2ban to read; a password never is.
+log = logging.getLogger(__name__)
 
 RECENT_POSTS = 10
 
@@ -108,6 +113,7 @@ def login():
     if form.validate_on_submit():
         user = actions.authenticate(form.email.data, form.password.data)
         if user is None or not user.active or user.approval == "refused":
+            log.warning("failed login for %r from %s", form.email.data, limits.by_address())
             form.form_errors.append(_("Wrong email or password."))
         elif user.is_suspended:
             form.form_errors.append(_suspension_message(user))
