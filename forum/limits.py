@@ -92,9 +92,11 @@ def _previewing():
 # and the posting limit counts only what was really sent (it redirects; a refused form does not).
 preview = [_limit("RATELIMIT_PREVIEW", "preview", by_member,
                   exempt_when=lambda: not _previewing())]  # fmt: skip
+# One budget for new threads and replies together (a shared limit: one count for both views).
 post = [
-    limiter.limit(_posting_rate, key_func=by_member, scope="post", methods=["POST"],
-                  exempt_when=_previewing, deduct_when=lambda response: response.status_code == 302)
+    limiter.shared_limit(_posting_rate, "post", key_func=by_member, methods=["POST"],
+                         exempt_when=_previewing,
+                         deduct_when=lambda response: response.status_code == 302)
 ]  # fmt: skip
 search_limits = [limiter.limit(_rate("RATELIMIT_SEARCH"), key_func=by_address, scope="search")]
 
@@ -131,7 +133,7 @@ def register(app):
 def too_many_requests(error):
     """The 429 page: what was limited, and when to try again, in the reader's language."""
     seconds = retry_after()
-    minutes = max(1, math.ceil(seconds / 60))
+    minutes = max(1, round(seconds / 60))  # the reset time is rounded up to a second
     reason = str(error.limit.error_message) if error.limit.error_message else None
     message = " ".join(
         [

@@ -113,8 +113,10 @@ def pytest_configure(config):
 def app(request, database_url, _savepoint_engine):
     """A new app on the seeded database: in a transaction rolled back at the end, or really
     committed for a test marked `committed`."""
-    marker = request.node.get_closest_marker("app_config")
-    config = {**_test_config(database_url), **(marker.kwargs if marker else {})}
+    config = _test_config(database_url)
+    # Module-level settings first, then the test's own (iter_markers gives the closest first).
+    for marker in reversed(list(request.node.iter_markers("app_config"))):
+        config.update(marker.kwargs)
     if request.node.get_closest_marker("committed"):
         yield from _committed_app(config)
     else:
