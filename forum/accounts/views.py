@@ -248,6 +248,6 @@ def _settings_page(settings_form, password_form):
     status = 422 if settings_form.errors or password_form.errors else 200
     page = render_template(
         "accounts/settings.html", form=settings_form, password_form=password_form,
-        button_form=ButtonForm(), logins=queries.login_count(current_user),
+        logins=queries.login_count(current_user),
     )  # fmt: skip
     return page, status
