@@ -46,6 +46,9 @@ class Defaults:
     RATELIMIT_ENABLED = True
     RATELIMIT_STRATEGY = "moving-window"
     RATELIMIT_KEY_PREFIX = "tabadul"
+    # If Redis stops answering, each worker counts in memory until it is back: a limit must
+    # not take the forum down.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_LOGIN_ACCOUNT = "10 per 15 minutes"  # failed logins to one account
     RATELIMIT_LOGIN_ADDRESS = "30 per 15 minutes"  # failed logins from one address
     RATELIMIT_REGISTER = "10 per hour"  # per address: a training room shares one

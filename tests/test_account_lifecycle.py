@@ -11,6 +11,7 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select, text
 
 from forum import create_app
+from forum import mail as outbox
 from forum.admin.actions import create_invitation
 from forum.clock import utcnow
 from forum.extensions import db
@@ -25,6 +26,7 @@ from tests.factories import (
     make_user,
     submit,
 )
+from tests.test_mail import free_port, smtp_server
 
 NEW_PASSWORD = "a long enough password"
 REGISTRATION = {
@@ -263,6 +265,25 @@ def test_a_new_account_gets_a_link_that_confirms_its_address(app, client):
     assert response.status_code == 302
     with app.app_context():
         assert user_by_email(REGISTRATION["email"]).email_verified_at is not None
+
+
+def test_the_confirmation_mail_goes_out_by_smtp_in_both_parts(app, client):
+    port = free_port()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port,
+                      BASE_URL="https://tabadul.example.org")  # fmt: skip
+    register(client)
+    with smtp_server(port) as inbox, app.app_context():
+        assert outbox.send_queued()["sent"] == 1
+    [message] = inbox.messages
+    assert message["To"].addresses[0].addr_spec == REGISTRATION["email"]
+    assert message["Subject"] == "أكّد عنوان بريدك في تبادل"
+    text_part = message.get_body(("plain",)).get_content()
+    html_part = message.get_body(("html",)).get_content()
+    [link] = re.findall(r"https://tabadul\.example\.org/auth/verify/\S+", text_part)
+    assert f'href="{link}"' in html_part
+    assert client.get("/" + link.split("/", 3)[3]).status_code == 302
+    with app.app_context():
+        assert user_by_email(REGISTRATION["email"]).is_verified
 
 
 def test_a_confirmation_link_expires_and_cannot_be_forged(app, client):
