@@ -10,7 +10,7 @@ import time_machine
 from flask_migrate import upgrade
 from sqlalchemy import func, select, text
 
-from forum import create_app
+from forum import create_app, worker
 from forum import mail as outbox
 from forum.admin.actions import create_invitation
 from forum.clock import utcnow
@@ -600,6 +600,18 @@ def test_a_login_expires_on_the_server_after_30_days(app, client, login, member)
     login(member)
     with time_machine.travel(utcnow() + timedelta(days=31)):
         assert not _logged_in(client)
+
+
+def test_the_worker_forgets_expired_logins(app, login, member):
+    login(member)
+    with app.app_context():
+        job = next(job for job in worker.make_scheduler(app).get_jobs() if job.id == "logins.prune")
+        job.func()  # nothing has expired yet
+        assert db.session.scalar(select(func.count()).select_from(LoginSession)) == 1
+    with time_machine.travel(utcnow() + timedelta(days=31)):
+        job.func()
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(LoginSession)) == 0
 
 
 def test_each_login_is_its_own_row_and_only_a_digest_is_kept(app, client, login, member):

@@ -57,6 +57,13 @@ def end_all(user):
     db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
 
 
+def prune_expired():
+    """Delete the logins that have expired (a member who never comes back leaves them);
+    returns how many. The worker runs it and commits."""
+    result = db.session.execute(delete(LoginSession).where(LoginSession.expires_at <= utcnow()))
+    return result.rowcount
+
+
 def load_user(session_id):
     """Flask-Login's user loader: the member whose login this is, if it still holds."""
     user_id, token, key = (session_id.split(".") + ["", ""])[:3]
