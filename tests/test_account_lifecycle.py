@@ -409,6 +409,10 @@ def test_registering_a_known_address_looks_the_same_and_mails_its_owner(app, mem
         assert warning.to_address == member.email
         assert "/auth/reset" in warning.text_body
         assert [mail.to_address for mail in mails("verify_email")] == ["new.person@example.org"]
+    # Trying again the same day mails the owner no more.
+    register(app.test_client(), email=member.email)
+    with app.app_context():
+        assert len(mails("account_exists")) == 1
 
 
 def test_asking_for_a_reset_looks_the_same_for_a_known_and_an_unknown_address(app, member):

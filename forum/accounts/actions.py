@@ -62,14 +62,16 @@ def sign_up(email, display_name, password, *, settings, invitation=None, **detai
     existing = find_user_by_email(email)
     if existing is not None:
         User(password_hash="").set_password(password)  # the same work as a new account
+        # One such mail a day at most: trying again and again must not flood the owner.
         mail.queue(
             existing,
             "account_exists",
             _l("Someone tried to register with your address"),
             "account_exists",
             {"reset_url": mail.absolute_url("accounts.request_reset")},
+            dedupe_key=f"account_exists:{existing.id}:{utcnow():%Y-%m-%d}",
         )
-        return None  # fmt: skip
+        return None
     waits = invitation is None and settings.registration_policy == "approval"
     user = register_user(email, display_name, password, verified=False,
                          approval="pending" if waits else "approved", **details)  # fmt: skip
