@@ -32,10 +32,11 @@ def create_app(test_config=None):
 
 def _init_extensions(app):
     from flask_babel import gettext
+    from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from forum import changes, database, models  # noqa: F401  (tables and their listeners)
-    from forum.accounts.queries import get_user
-    from forum.extensions import babel, csrf, db, login_manager, migrate
+    from forum import changes, database, limits, models  # noqa: F401  (tables and listeners)
+    from forum.accounts import sessions
+    from forum.extensions import babel, csrf, db, limiter, login_manager, migrate
     from forum.following import listeners  # noqa: F401  (following hears of new content)
     from forum.i18n import mark, select_locale
     from forum.notifications import mailing  # noqa: F401  (some notifications go by mail)
@@ -53,16 +54,14 @@ def _init_extensions(app):
     login_manager.login_message = mark("Please log in to see this page.")
     login_manager.localize_callback = gettext
     login_manager.login_message_category = "info"
-
-    @login_manager.user_loader
-    def load_user(session_id):
-        user_id, _, token = session_id.partition(".")
-        user = get_user(int(user_id)) if user_id.isdigit() else None
-        # A suspended or deactivated member is logged out on their next request, and a session
-        # from before a suspension or password change never comes back.
-        if user is None or not user.is_active or token != user.session_token:
-            return None
-        return user
+    login_manager.user_loader(sessions.load_user)
+    # The client's address (which the abuse limits count by) is the one the outermost
+    # trusted proxy saw; with no proxy configured, X-Forwarded-For is ignored.
+    proxies = int(app.config["PROXY_COUNT"])
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+    limiter.init_app(app)
+    limits.register(app)
 
 
 def _register_blueprints(app):

@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 
@@ -18,9 +19,47 @@ class Defaults:
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # "Keep me logged in" lasts this long, and so does any login on the server side
+    # (forum.models.LoginSession). Both cookies are Secure when BASE_URL is https (load()).
+    SESSION_COOKIE_SECURE = None  # None: decided by BASE_URL
+    REMEMBER_COOKIE_SECURE = None
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # a form left open over lunch must still submit
 
     PASSWORD_HASH_METHOD = "scrypt"
+    PASSWORD_MIN_LENGTH = 10
+    # Links sent by mail: confirming an address, choosing a new password, an invitation.
+    VERIFY_EMAIL_MAX_AGE = 3 * 24 * 3600  # seconds
+    RESET_PASSWORD_MAX_AGE = 3600  # seconds
+    INVITATION_DAYS = 14  # the default an administrator can change per invitation
+
+    # Proxies in front of the forum that set X-Forwarded-For/-Proto (nginx: 1). The client
+    # address that the abuse limits count by is the one the outermost trusted proxy saw.
+    PROXY_COUNT = 0
+    # Redis, when set (FORUM_REDIS_URL), keeps the abuse limits' counters for every worker;
+    # without it each worker counts in its own memory.
+    REDIS_URL = None
+
+    # Abuse limits (forum.limits): Flask-Limiter's notation, e.g. "10 per 15 minutes".
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STRATEGY = "moving-window"
+    RATELIMIT_KEY_PREFIX = "tabadul"
+    # If Redis stops answering, each worker counts in memory until it is back: a limit must
+    # not take the forum down.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_LOGIN_ACCOUNT = "10 per 15 minutes"  # failed logins to one account
+    RATELIMIT_LOGIN_ADDRESS = "30 per 15 minutes"  # failed logins from one address
+    RATELIMIT_REGISTER = "10 per hour"  # per address: a training room shares one
+    RATELIMIT_PASSWORD_RESET = "5 per hour"  # requests per address, and per account
+    RATELIMIT_VERIFY_RESEND = "3 per hour"  # per account
+    RATELIMIT_POST = "30 per hour"  # new threads and replies, per member
+    RATELIMIT_POST_NEW_MEMBER = "5 per hour"  # the same for a member's first posts
+    NEW_MEMBER_POSTS = 5  # approved posts after which a member counts as trusted
+    RATELIMIT_PREVIEW = "30 per minute"  # per member
+    RATELIMIT_FLAG = "10 per hour"  # per member
+    RATELIMIT_SEARCH = "30 per minute"  # per address (forum.limits.search)
 
     # Rendered pages kept per worker, exactly invalidated on every write (forum.cache).
     PAGE_CACHE_BYTES = 64 * 1024 * 1024
@@ -45,6 +84,9 @@ class Defaults:
     MAIL_MAX_ATTEMPTS = 8  # then the mail is "failed", for an administrator to look at
     MAIL_SEND_INTERVAL = 10  # seconds between the worker's runs of the sender
 
+
+# No login lasts longer, whatever the configuration says.
+MAX_LOGIN_AGE = timedelta(days=30)
 
 ENGINE_DEFAULTS = {
     # A server connection can die between requests; a file cannot.
@@ -73,6 +115,21 @@ def load(app, test_config=None):
     }
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance / "secret_key")
+    _secure_cookies(app.config)
+    if not app.config.get("RATELIMIT_STORAGE_URI"):
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or "memory://"
+
+
+def _secure_cookies(config):
+    """Behind https, cookies never travel over plain http (unless a layer said otherwise)."""
+    https = str(config["BASE_URL"]).startswith("https://")
+    for name in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+        if config.get(name) is None:
+            config[name] = https
+    duration = config["REMEMBER_COOKIE_DURATION"]
+    if isinstance(duration, int | float):
+        duration = timedelta(seconds=duration)
+    config["REMEMBER_COOKIE_DURATION"] = min(duration, MAX_LOGIN_AGE)
 
 
 def _instance_secret(path):

@@ -1,6 +1,8 @@
 """Flask extensions, created unbound so that create_app can bind them to any app."""
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -21,3 +23,6 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+# Keyed by the client's address, which ProxyFix (PROXY_COUNT) takes from the trusted proxies'
+# X-Forwarded-For; the named limits are in forum.limits.
+limiter = Limiter(key_func=get_remote_address)

@@ -36,6 +36,8 @@ class Access:
     readable: frozenset
     postable: frozenset
     moderated: frozenset
+    # A member who has confirmed their address; an unconfirmed one is a visitor with a name.
+    verified: bool = False
 
 
 def access_for(user=None):
@@ -65,9 +67,11 @@ def _compute_access(user, memberships=None, boards=None):
     """memberships and boards may be given when many users' Access is computed at once."""
     boards = _board_table() if boards is None else boards
     signed_in = bool(user and user.is_authenticated and user.is_active)
-    if not signed_in:
+    if not signed_in or not user.is_verified:
+        # Until a new member opens the link mailed to their address, they read what visitors
+        # read and may post, reply or flag nowhere: a throwaway address opens nothing.
         readable = frozenset(b.id for b in boards if b.access == "public")
-        return Access(None, False, readable, frozenset(), frozenset())
+        return Access(user.id if signed_in else None, False, readable, frozenset(), frozenset())
 
     is_admin = user.role == "admin"
     task_forces, moderated = memberships if memberships is not None else _memberships(user)
@@ -90,8 +94,9 @@ def _compute_access(user, memberships=None, boards=None):
         if moderates or board.posting == "members":
             postable.add(board.id)
     return Access(
-        user.id, is_admin, frozenset(readable), frozenset(postable), frozenset(all_moderated)
-    )
+        user.id, is_admin, frozenset(readable), frozenset(postable), frozenset(all_moderated),
+        verified=True,
+    )  # fmt: skip
 
 
 def _memberships(user):
@@ -266,8 +271,9 @@ def needs_approval(author, board, *, reply=False):
 
 def can_view_profile(member, user=None):
     """A member's profile is public while the account is active; a deactivated account's
-    profile answers 404 for every reader (a suspended member's stays visible)."""
-    return member is not None and member.active
+    profile answers 404 for every reader (a suspended member's stays visible), and so does
+    the profile of an account still waiting for approval, or refused."""
+    return member is not None and member.active and member.approval == "approved"
 
 
 def can_open_notification(notification, user=None):
@@ -276,13 +282,20 @@ def can_open_notification(notification, user=None):
 
 
 def can_follow_board(board, user=None):
-    """Following a board: members (not visitors, not suspended members) who may read it."""
-    return access_for(user).user_id is not None and can_read_board(board, user)
+    """Following a board: members (not visitors, not suspended members, not members whose
+    address is unconfirmed: it gets no mail) who may read it."""
+    return access_for(user).verified and can_read_board(board, user)
 
 
 def can_watch_thread(thread, user=None):
     """Watching a thread: members who may read it (an author their own pending thread too)."""
-    return access_for(user).user_id is not None and can_read_thread(thread, user)
+    return access_for(user).verified and can_read_thread(thread, user)
+
+
+def can_confirm_address(user=None):
+    """Whether to offer the member a new confirmation link: logged in, address unconfirmed."""
+    access = access_for(user)
+    return access.user_id is not None and not access.verified
 
 
 # Questions about many people at once: who is told about new content --------------------
@@ -385,7 +398,7 @@ def _judge_post(access, post, thread, reads_thread, moderates):
         read=read,
         edit=edit,
         delete=edit,
-        flag=access.user_id is not None and not own and not deleted and read,
+        flag=access.verified and not own and not deleted and read,
         moderate=moderates,
         view_history=read and (own or moderates),
     )
@@ -497,3 +510,4 @@ class TemplatePolicy:
     admin = staticmethod(can_administer)
     follow_board = staticmethod(can_follow_board)
     watch_thread = staticmethod(can_watch_thread)
+    confirm_address = staticmethod(can_confirm_address)

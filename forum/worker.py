@@ -16,6 +16,7 @@ from functools import wraps
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from forum import digests, mail
+from forum.accounts import sessions
 from forum.extensions import db
 
 log = logging.getLogger(__name__)
@@ -76,7 +77,18 @@ def schedule_digests(app, scheduler):
 
 
 # Each adds its jobs to the scheduler, given (app, scheduler).
-JOBS = [schedule_mail, schedule_digests]
+def prune_logins():
+    """Forget the logins that have expired (forum.accounts.sessions)."""
+    if pruned := sessions.prune_expired():
+        log.info("logins: %s expired", pruned)
+    db.session.commit()
+
+
+def schedule_logins(app, scheduler):
+    scheduler.add_job(in_app_context(app, prune_logins), "interval", hours=1, id="logins.prune")
+
+
+JOBS = [schedule_mail, schedule_digests, schedule_logins]
 
 
 def make_scheduler(app):

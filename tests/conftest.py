@@ -91,6 +91,8 @@ def _test_config(database_url):
         "WTF_CSRF_ENABLED": True,
         # scrypt is the production default; a cheap hash keeps a hundred logins fast.
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        # Off, but for the tests that check the limits (tests/test_limits.py).
+        "RATELIMIT_ENABLED": False,
     }
 
 
@@ -100,20 +102,29 @@ def pytest_configure(config):
         "committed: the test's commits are real and seen on every connection (slower: the "
         "tables are emptied and seeded again afterwards)",
     )
+    config.addinivalue_line(
+        "markers",
+        "app_config(**settings): configuration the test's app gets on top of the tests' own "
+        "(e.g. RATELIMIT_ENABLED=True)",
+    )
 
 
 @pytest.fixture
 def app(request, database_url, _savepoint_engine):
     """A new app on the seeded database: in a transaction rolled back at the end, or really
     committed for a test marked `committed`."""
+    config = _test_config(database_url)
+    # Module-level settings first, then the test's own (iter_markers gives the closest first).
+    for marker in reversed(list(request.node.iter_markers("app_config"))):
+        config.update(marker.kwargs)
     if request.node.get_closest_marker("committed"):
-        yield from _committed_app(database_url)
+        yield from _committed_app(config)
     else:
-        yield from _rolled_back_app(database_url, _savepoint_engine)
+        yield from _rolled_back_app(config, _savepoint_engine)
 
 
-def _rolled_back_app(database_url, engine):
-    app = _create_app(_test_config(database_url), engine=engine)
+def _rolled_back_app(config, engine):
+    app = _create_app(config, engine=engine)
     raw = engine.raw_connection()
     if engine.dialect.name == "sqlite":
         # The sqlite3 module opens a transaction only before a write, and a savepoint opened
@@ -127,8 +138,8 @@ def _rolled_back_app(database_url, engine):
     raw.close()
 
 
-def _committed_app(database_url):
-    app = _create_app(_test_config(database_url))
+def _committed_app(config):
+    app = _create_app(config)
     yield app
     with app.app_context():
         db.session.remove()

@@ -21,6 +21,7 @@ from flask_login import current_user, login_user
 from sqlalchemy import select
 
 from forum import permissions
+from forum.admin.actions import create_invitation
 from forum.clock import utcnow
 from forum.extensions import db
 from forum.following import actions as following
@@ -143,6 +144,13 @@ CASES = [
     Case("accounts.login", "GET", "/auth/login", for_roles(SIGNED_IN, SENT_HOME, OK)),
     Case("accounts.register", "GET", "/auth/register", for_roles(SIGNED_IN, SENT_HOME, OK)),
     Case("accounts.logout", "POST", "/auth/logout", expect(OK), data={}, ok=SENT_HOME),
+    Case("accounts.logout_everywhere", "POST", "/settings/logout-everywhere", SIGNED_IN_ONLY,
+         data={}, ok=Answer(302, "/auth/login")),
+    Case("accounts.verify_email", "GET", "/auth/verify/not-a-token", expect(NOT_FOUND)),
+    Case("accounts.resend_verification", "POST", "/auth/verify/resend", SIGNED_IN_ONLY,
+         data={}, ok=Answer(302, "/settings")),
+    Case("accounts.request_reset", "GET", "/auth/reset", expect(OK)),
+    Case("accounts.reset_password", "GET", "/auth/reset/not-a-token", expect(NOT_FOUND)),
     Case("site.healthz", "GET", "/healthz", expect(OK)),
     Case("site.switch_language", "POST", "/language", expect(OK), data={"language": "en"},
          ok=SENT_HOME),
@@ -209,6 +217,18 @@ CASES = [
     Case("admin.reactivate_user", "POST", "/admin/users/{suspended_author}/reactivate",
          ADMIN_ONLY, data={}, ok=Answer(302, "/admin/users/{suspended_author}")),
     # The mail outbox (forum.mail): part of /admin, so 404 for everyone but administrators.
+    Case("admin.show_registration", "GET", "/admin/registration", ADMIN_ONLY),
+    Case("admin.update_registration", "POST", "/admin/registration", ADMIN_ONLY,
+         data={"registration_policy": "approval", "allowed_domains": ""},
+         ok=Answer(302, "/admin/registration")),
+    Case("admin.create_invitation", "POST", "/admin/registration/invitations", ADMIN_ONLY,
+         data={"invite-email": "", "invite-note": "", "invite-days": "7"}),
+    Case("admin.revoke_invitation", "POST", "/admin/registration/invitations/{invitation}/revoke",
+         ADMIN_ONLY, data={}, ok=Answer(302, "/admin/registration")),
+    Case("admin.approve_account", "POST", "/admin/users/{pending_author}/approve", ADMIN_ONLY,
+         data={}, ok=Answer(302, "/admin/registration")),
+    Case("admin.refuse_account", "POST", "/admin/users/{pending_author}/refuse", ADMIN_ONLY,
+         data={}, ok=Answer(302, "/admin/registration")),
     Case("admin.list_mail", "GET", "/admin/mail", ADMIN_ONLY),
     Case("admin.list_mail", "GET", "/admin/mail?status=failed", ADMIN_ONLY),
     Case("admin.show_mail", "GET", "/admin/mail/{mail}", ADMIN_ONLY),
@@ -322,6 +342,17 @@ def scenario(app, task_force_member, authority):
         db.session.commit()
         return {"unsubscribe": make_token(author, board=board)}
 
+    def pending_author():
+        user = db.session.get(User, make_person(authority_id=authority).id)
+        user.approval = "pending"
+        db.session.commit()
+        return {"pending_author": user.id}
+
+    def invitation():
+        made, _link = create_invitation(None, days=3)
+        db.session.commit()
+        return {"invitation": made.id}
+
     def places():
         task_force = db.session.scalar(
             select(TaskForce).where(TaskForce.slug == "financial-experts")
@@ -339,7 +370,8 @@ def scenario(app, task_force_member, authority):
         "restricted_thread": restricted_thread, "restricted_post": restricted_thread,
         "pending_thread": pending_thread, "authors_notification": authors_notification,
         "authority": places, "board": places, "task_force": places, "task_force_member": places,
-        "mail": mail, "unsubscribe": unsubscribe,
+        "mail": mail, "unsubscribe": unsubscribe, "pending_author": pending_author,
+        "invitation": invitation,
     }  # fmt: skip
     content = Scenario(app, makers)
     return content

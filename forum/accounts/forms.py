@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     EmailField,
+    HiddenField,
     PasswordField,
     SelectChoice,
     SelectField,
@@ -11,9 +12,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
+from forum.accounts.passwords import NewPassword
 from forum.forms import Form
-
-PASSWORD_MIN = 10
 
 
 def _required():
@@ -44,17 +44,13 @@ class RegisterForm(Form):
         _l("Job title"),
         validators=[Optional(), Length(max=120, message=_l("At most %(max)d characters."))],
     )
-    password = PasswordField(
-        _l("Password"),
-        validators=[
-            _required(),
-            Length(min=PASSWORD_MIN, max=200, message=_l("Use %(min)d to %(max)d characters.")),
-        ],
-    )
+    password = PasswordField(_l("Password"), validators=[_required(), NewPassword()])
     confirm = PasswordField(
         _l("Repeat the password"),
         validators=[_required(), EqualTo("password", message=_l("The passwords do not match."))],
     )
+    # The invitation's token, carried from the link (?invite=) through the form.
+    invite = HiddenField()
 
 
 class SettingsForm(Form):
@@ -75,13 +71,7 @@ class SettingsForm(Form):
 
 class PasswordForm(Form):
     current_password = PasswordField(_l("Current password"), validators=[_required()])
-    new_password = PasswordField(
-        _l("New password"),
-        validators=[
-            _required(),
-            Length(min=PASSWORD_MIN, max=200, message=_l("Use %(min)d to %(max)d characters.")),
-        ],
-    )
+    new_password = PasswordField(_l("New password"), validators=[_required(), NewPassword()])
     confirm = PasswordField(
         _l("Repeat the new password"),
         validators=[
@@ -89,3 +79,29 @@ class PasswordForm(Form):
             EqualTo("new_password", message=_l("The passwords do not match.")),
         ],
     )
+
+
+class ResetRequestForm(Form):
+    email = EmailField(
+        _l("Email"),
+        validators=[
+            _required(),
+            Email(message=_l("Enter a valid email address."), check_deliverability=False),
+            Length(max=254, message=_l("At most %(max)d characters.")),
+        ],
+    )
+
+
+class ResetPasswordForm(Form):
+    new_password = PasswordField(_l("New password"), validators=[_required(), NewPassword()])
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[
+            _required(),
+            EqualTo("new_password", message=_l("The passwords do not match.")),
+        ],
+    )
+
+
+class ButtonForm(Form):
+    """A form that is only a button (and its CSRF token): resend a link, log out everywhere."""

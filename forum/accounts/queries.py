@@ -10,11 +10,54 @@ from sqlalchemy.orm import joinedload
 from forum import permissions
 from forum.extensions import db
 from forum.markup import mention_key
-from forum.models import LocalAuthority, Post, Thread, User
+from forum.models import (
+    Invitation,
+    LocalAuthority,
+    LoginSession,
+    Post,
+    SiteSettings,
+    Thread,
+    User,
+)
+from forum.models.accounts import token_digest
 
 
 def get_user(user_id):
     return db.session.get(User, user_id)
+
+
+def user_with_login(user_id, key_digest, now):
+    """The user, if the login with this key digest is theirs and has not expired: one query
+    on every request of a logged-in member."""
+    return db.session.scalar(
+        select(User)
+        .join(LoginSession, LoginSession.user_id == User.id)
+        .where(User.id == user_id, LoginSession.key_digest == key_digest,
+               LoginSession.expires_at > now)
+    )  # fmt: skip
+
+
+def login_count(user):
+    """How many browsers the user is logged in on (shown beside "log out everywhere")."""
+    return db.session.scalar(
+        select(func.count()).select_from(LoginSession).where(LoginSession.user_id == user.id)
+    )
+
+
+def registration_settings():
+    """The registration policy and allowed domains: the saved row, or the defaults (open)."""
+    return db.session.get(SiteSettings, 1) or SiteSettings(
+        id=1, registration_policy="open", allowed_domains=""
+    )
+
+
+def find_invitation(token):
+    """The invitation this link's token opens, usable or not, or None."""
+    if not token:
+        return None
+    return db.session.scalar(
+        select(Invitation).where(Invitation.token_digest == token_digest(token))
+    )
 
 
 def find_user_by_email(email):

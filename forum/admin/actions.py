@@ -5,6 +5,8 @@ or the command does, once). `actor` is the administrator, or None for the comman
 """
 
 import re
+import secrets
+from datetime import timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -12,6 +14,7 @@ from sqlalchemy import or_, select
 
 from forum import events, permissions
 from forum import mail as outbox
+from forum.accounts.actions import allowed_domains
 from forum.admin import queries
 from forum.clock import utcnow
 from forum.extensions import db
@@ -19,16 +22,20 @@ from forum.models import (
     AUTHORITY_KINDS,
     BOARD_ACCESS,
     GOVERNORATES,
+    REGISTRATION_POLICIES,
     ROLES,
     AdminLog,
     Board,
     BoardModerator,
+    Invitation,
     LocalAuthority,
     Mail,
+    SiteSettings,
     TaskForce,
     TaskForceMember,
     User,
 )
+from forum.models.accounts import token_digest
 from forum.models.boards import BOARD_POSTING
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -49,6 +56,11 @@ ACTIONS = {
     "user.suspend": _l("Account suspended"),
     "user.reactivate": _l("Account reactivated"),
     "mail.retry": _l("Mail queued again"),
+    "user.approve": _l("Account approved"),
+    "user.refuse": _l("Account refused"),
+    "settings.registration": _l("Registration policy changed"),
+    "invitation.create": _l("Invitation created"),
+    "invitation.revoke": _l("Invitation revoked"),
 }
 TARGET_TYPES = {
     LocalAuthority: "authority",
@@ -56,6 +68,8 @@ TARGET_TYPES = {
     TaskForce: "task_force",
     User: "user",
     Mail: "mail",
+    SiteSettings: "settings",
+    Invitation: "invitation",
 }
 TARGET_LABELS = {
     "authority": _l("Local authority"),
@@ -63,6 +77,8 @@ TARGET_LABELS = {
     "task_force": _l("Task force"),
     "user": _l("Account"),
     "mail": _l("Mail"),
+    "settings": _l("Settings"),
+    "invitation": _l("Invitation"),
 }
 
 
@@ -382,3 +398,83 @@ def retry_mail(actor, mail):
     previous = mail.status
     outbox.retry(mail)
     log_change(actor, "mail.retry", mail, f"{previous} → {mail.status}; {_show(mail.to_address)}")
+
+
+# Registration -------------------------------------------------------------------------------
+
+
+def update_registration(actor, *, registration_policy, allowed_domains_text):
+    """Choose who may create an account; the domains are kept one a line, lower-cased."""
+    if registration_policy not in REGISTRATION_POLICIES:
+        raise AdminError(_("Unknown registration policy."))
+    domains = allowed_domains(allowed_domains_text)
+    if any(not _DOMAIN.match(domain) for domain in domains):
+        raise AdminError(_("Write each domain as its name only, for example nablus.ps."))
+    if registration_policy == "domains" and not domains:
+        raise AdminError(_("Give at least one allowed domain."))
+    settings = db.session.get(SiteSettings, 1)
+    if settings is None:
+        settings = SiteSettings(id=1, registration_policy="open", allowed_domains="")
+        db.session.add(settings)
+    changes = _apply(settings, {"registration_policy": registration_policy,
+                                "allowed_domains": "\n".join(domains)})  # fmt: skip
+    if changes:
+        log_change(actor, "settings.registration", settings, changes)
+    return settings
+
+
+_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+def approve_account(actor, user):
+    """Let a new account in (registration policy "approval"), and tell its owner by mail."""
+    if user.approval != "pending":
+        raise AdminError(_("This account is not waiting for approval."))
+    user.approval = "approved"
+    log_change(actor, "user.approve", user, _show(user))
+    outbox.queue(user, "account_approved", _l("Your Tabadul account is approved"),
+                 "account_approved", {})  # fmt: skip
+
+
+def refuse_account(actor, user):
+    """Keep a new account out: it can never log in (its row stays, for the record)."""
+    if user.approval != "pending":
+        raise AdminError(_("This account is not waiting for approval."))
+    user.approval = "refused"
+    user.end_sessions()
+    log_change(actor, "user.refuse", user, _show(user))
+
+
+def create_invitation(actor, *, email=None, note="", days=14):
+    """A single-use link to register, valid for `days`; mailed to `email` when given.
+
+    Returns the invitation and its token: only the token's digest is stored, so the link can
+    be shown once, to the administrator who made it.
+    """
+    token = secrets.token_urlsafe(24)
+    email = User.normalize_email(email) or None
+    invitation = Invitation(
+        token_digest=token_digest(token), email=email, note=(note or "").strip(),
+        created_by_id=actor.id if actor is not None else None,
+        expires_at=utcnow() + timedelta(days=days),
+    )  # fmt: skip
+    db.session.add(invitation)
+    log_change(
+        actor,
+        "invitation.create",
+        invitation,
+        f"email: {_show(email)}; days: {days}; note: {_show(invitation.note or None)}",
+    )
+    link = outbox.absolute_url("accounts.register", invite=token)
+    if email:
+        recipient = outbox.Recipient(email=email, language=actor.language if actor else "ar")
+        outbox.queue(recipient, "invitation", _l("An invitation to join Tabadul"), "invitation",
+                     {"link": link, "expires_at": invitation.expires_at})  # fmt: skip
+    return invitation, link
+
+
+def revoke_invitation(actor, invitation):
+    if not invitation.is_usable:
+        raise AdminError(_("This invitation can no longer be used."))
+    invitation.revoked_at = utcnow()
+    log_change(actor, "invitation.revoke", invitation)

@@ -29,6 +29,13 @@ from forum.i18n import pick
 from forum.models import AUTHORITY_KINDS, BOARD_ACCESS, GOVERNORATES
 from forum.models.boards import BOARD_POSTING
 
+REGISTRATION_LABELS = {
+    "open": _l("Open: anyone may create an account"),
+    "domains": _l("Only addresses at the allowed domains"),
+    "invitation": _l("By invitation only"),
+    "approval": _l("Open, but an administrator approves each new account"),
+}
+
 ROLE_LABELS = {
     "member": _l("Member"),
     "moderator": _l("Moderator"),
@@ -147,3 +154,24 @@ class SuspendForm(Form):
 
 class ConfirmForm(Form):
     """Only the CSRF token, for buttons that change something."""
+
+
+class RegistrationForm(Form):
+    registration_policy = SelectField(_l("Who may create an account"),
+                                      choices=_choices(REGISTRATION_LABELS))  # fmt: skip
+    allowed_domains = TextAreaField(_l("Allowed domains"), validators=[_max(5000)])
+
+
+class InvitationForm(Form):
+    email = EmailField(
+        _l("Email (optional)"),
+        validators=[Optional(), Email(message=_l("Enter a valid email address."),
+                                      check_deliverability=False), _max(254)],
+    )  # fmt: skip
+    note = StringField(_l("Note (for the administrators)"), validators=[_max(200)])
+    days = IntegerField(
+        _l("Valid for (days)"),
+        default=14,
+        validators=[_required_number(),
+                    NumberRange(min=1, max=90, message=_l("Between %(min)s and %(max)s."))],
+    )  # fmt: skip

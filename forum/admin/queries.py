@@ -14,6 +14,7 @@ from forum.models import (
     AdminLog,
     Board,
     BoardModerator,
+    Invitation,
     LocalAuthority,
     Mail,
     MailStatus,
@@ -34,6 +35,7 @@ def dashboard_totals():
         "boards": select(func.count(Board.id)),
         "task_forces": select(func.count(TaskForce.id)),
         "failed_mail": select(func.count(Mail.id)).where(Mail.status == MailStatus.FAILED),
+        "pending_accounts": select(func.count(User.id)).where(User.approval == "pending"),
     }
     row = db.session.execute(
         select(*(query.scalar_subquery().label(name) for name, query in counts.items()))
@@ -242,3 +244,27 @@ def list_mail(status=None, *, limit, offset=0):
 
 def get_mail(mail_id):
     return db.session.get(Mail, mail_id)
+
+
+# Registration -------------------------------------------------------------------------------
+
+
+def pending_accounts():
+    """Accounts waiting for an administrator's approval, oldest first."""
+    return db.session.scalars(
+        select(User).where(User.approval == "pending").order_by(User.joined_at, User.id)
+    ).all()
+
+
+def list_invitations(*, limit):
+    """The latest invitations, newest first, with who made and who used them."""
+    return db.session.scalars(
+        select(Invitation)
+        .options(joinedload(Invitation.created_by), joinedload(Invitation.used_by))
+        .order_by(Invitation.created_at.desc(), Invitation.id.desc())
+        .limit(limit)
+    ).all()
+
+
+def get_invitation(invitation_id):
+    return db.session.get(Invitation, invitation_id)

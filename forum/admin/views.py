@@ -14,14 +14,23 @@ from wtforms import SelectChoice
 
 from forum import mail as outbox
 from forum import permissions
-from forum.accounts.queries import find_user_by_email, get_authority, get_user, local_authorities
+from forum.accounts.queries import (
+    find_user_by_email,
+    get_authority,
+    get_user,
+    local_authorities,
+    registration_settings,
+)
 from forum.admin import actions, queries
 from forum.admin.forms import (
+    REGISTRATION_LABELS,
     ROLE_LABELS,
     AuthorityForm,
     BoardForm,
     ConfirmForm,
+    InvitationForm,
     MemberForm,
+    RegistrationForm,
     SuspendForm,
     TaskForceForm,
     UserAccessForm,
@@ -44,7 +53,10 @@ TARGET_ENDPOINTS = {
     "task_force": ("admin.show_task_force", "task_force_id"),
     "user": ("admin.show_user", "user_id"),
     "mail": ("admin.show_mail", "mail_id"),
+    "settings": ("admin.show_registration", None),
+    "invitation": ("admin.show_registration", None),
 }
+INVITATIONS_SHOWN = 50
 
 
 @bp.before_request
@@ -70,6 +82,8 @@ def _target_url(entry):
     endpoint, argument = TARGET_ENDPOINTS.get(entry.target_type, (None, None))
     if endpoint is None or entry.target_id is None:
         return None
+    if argument is None:
+        return url_for(endpoint)
     return url_for(endpoint, **{argument: entry.target_id})
 
 
@@ -409,3 +423,74 @@ def retry_mail(mail_id):
     mail = _found(queries.get_mail(mail_id))
     _confirm(actions.retry_mail, mail, done=_("The mail is queued and will be sent again shortly."))
     return redirect(url_for("admin.show_mail", mail_id=mail_id))
+
+
+# Registration: the policy, the accounts waiting for approval, the invitations ---------------
+
+
+def _registration_page(form=None, invitation_form=None, new_link=None):
+    settings = registration_settings()
+    form = form or RegistrationForm(obj=settings, formdata=None)
+    invitation_form = invitation_form or InvitationForm(prefix="invite", formdata=None)
+    failed = bool(form.errors or form.form_errors or invitation_form.errors
+                  or invitation_form.form_errors)  # fmt: skip
+    page = render_template(
+        "admin/registration.html", form=form, invitation_form=invitation_form,
+        new_link=new_link, pending=queries.pending_accounts(),
+        invitations=queries.list_invitations(limit=INVITATIONS_SHOWN),
+        policy_labels=REGISTRATION_LABELS,
+    )  # fmt: skip
+    return page, 422 if failed else 200
+
+
+@bp.get("/registration")
+def show_registration():
+    return _registration_page()
+
+
+@bp.post("/registration")
+def update_registration():
+    form = RegistrationForm()
+    if form.validate():
+        _run(form, actions.update_registration,
+             registration_policy=form.registration_policy.data,
+             allowed_domains_text=form.allowed_domains.data)  # fmt: skip
+        if not form.form_errors:
+            flash(_("The registration policy was saved."), "success")
+            return redirect(url_for("admin.show_registration"))
+    return _registration_page(form=form)
+
+
+@bp.post("/registration/invitations")
+def create_invitation():
+    form = InvitationForm(prefix="invite")
+    if form.validate():
+        made = _run(form, actions.create_invitation, email=form.email.data,
+                    note=form.note.data, days=form.days.data)  # fmt: skip
+        if made is not None:
+            # Shown once, here: only a digest of the link's token is stored.
+            return _registration_page(new_link=made[1])
+    return _registration_page(invitation_form=form)
+
+
+@bp.post("/registration/invitations/<int:invitation_id>/revoke")
+def revoke_invitation(invitation_id):
+    invitation = _found(queries.get_invitation(invitation_id))
+    _confirm(actions.revoke_invitation, invitation, done=_("The invitation was revoked."))
+    return redirect(url_for("admin.show_registration"))
+
+
+@bp.post("/users/<int:user_id>/approve")
+def approve_account(user_id):
+    user = _found(get_user(user_id))
+    done = _("%(name)s's account was approved.", name=user.display_name)
+    _confirm(actions.approve_account, user, done=done)
+    return redirect(url_for("admin.show_registration"))
+
+
+@bp.post("/users/<int:user_id>/refuse")
+def refuse_account(user_id):
+    user = _found(get_user(user_id))
+    done = _("%(name)s's account was refused.", name=user.display_name)
+    _confirm(actions.refuse_account, user, done=done)
+    return redirect(url_for("admin.show_registration"))

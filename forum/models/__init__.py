@@ -1,6 +1,15 @@
 """The forum's tables, one module per concept; import from here."""
 
-from forum.models.accounts import AUTHORITY_KINDS, GOVERNORATES, ROLES, LocalAuthority, User
+from forum.models.accounts import (
+    APPROVAL_STATES,
+    AUTHORITY_KINDS,
+    GOVERNORATES,
+    ROLES,
+    Invitation,
+    LocalAuthority,
+    LoginSession,
+    User,
+)
 from forum.models.base import Content, PrivateState
 from forum.models.boards import BOARD_ACCESS, Board, BoardModerator, TaskForce, TaskForceMember
 from forum.models.following import (
@@ -14,10 +23,12 @@ from forum.models.following import (
 )
 from forum.models.mail import MAIL_STATUS_LABELS, Mail, MailStatus
 from forum.models.moderation import FLAG_REASONS, AdminLog, Flag, ModerationLog, Notification
-from forum.models.site import PageChange, SiteState
+from forum.models.site import REGISTRATION_POLICIES, PageChange, SiteSettings, SiteState
 from forum.models.threads import THREAD_KINDS, Post, PostRevision, Status, Thread
 
 __all__ = [
+    "APPROVAL_STATES",
+    "REGISTRATION_POLICIES",
     "AUTHORITY_KINDS",
     "BOARD_ACCESS",
     "DIGEST_LEVELS",
@@ -35,8 +46,10 @@ __all__ = [
     "DigestRun",
     "Flag",
     "FollowingSettings",
+    "Invitation",
     "Level",
     "LocalAuthority",
+    "LoginSession",
     "Mail",
     "MailStatus",
     "ModerationLog",
@@ -45,6 +58,7 @@ __all__ = [
     "Post",
     "PostRevision",
     "PrivateState",
+    "SiteSettings",
     "SiteState",
     "Status",
     "TaskForce",

@@ -1,5 +1,6 @@
-"""Local authorities and the people who work for them."""
+"""Local authorities, the people who work for them, their logins and their invitations."""
 
+import hashlib
 import secrets
 
 from flask import current_app
@@ -12,9 +13,12 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from forum.clock import utcnow
 from forum.extensions import db
 from forum.i18n import pick
-from forum.models.base import Content, changed_columns, scope
+from forum.models.base import Content, PrivateState, changed_columns, scope
 
 ROLES = ("member", "moderator", "admin")
+# An account made under the "approval" registration policy waits until an administrator
+# approves or refuses it; every other account is approved from the start.
+APPROVAL_STATES = ("approved", "pending", "refused")
 AUTHORITY_KINDS = {
     "municipality": _l("Municipality"),
     "village_council": _l("Village council"),
@@ -87,13 +91,20 @@ class User(Content, UserMixin, db.Model):
     session_token = db.Column(db.String(32), nullable=False, default=lambda: secrets.token_hex(8))
     # Approved posts across the forum; the trust threshold of the approval queue reads it.
     approved_post_count = db.Column(db.Integer, nullable=False, default=0)
+    # When the member opened the link mailed to the address; until then the policy treats them
+    # almost as a visitor (forum.permissions). Accounts made by an administrator, the command
+    # line or the demo count as verified.
+    email_verified_at = db.Column(db.DateTime)
+    approval = db.Column(db.String(10), nullable=False, default="approved",
+                         server_default="approved")  # fmt: skip
 
     authority = db.relationship(LocalAuthority, lazy="joined")
 
     # Columns no page shows: changing them (a login, a new post counted) invalidates nothing.
     UNSHOWN_COLUMNS = frozenset(
-        {"password_hash", "session_token", "approved_post_count", "language", "email"}
-    )
+        {"password_hash", "session_token", "approved_post_count", "language", "email",
+         "email_verified_at"}
+    )  # fmt: skip
 
     def read_scope(self):
         return scope("user", self.id)
@@ -111,11 +122,18 @@ class User(Content, UserMixin, db.Model):
         return check_password_hash(self.password_hash, password)
 
     def get_id(self):
-        return f"{self.id}.{self.session_token}"
+        """The id Flask-Login keeps in the session and the remember cookie: the account, its
+        session token and the key of this login (forum.models.LoginSession), all checked on
+        every request (forum.accounts.sessions)."""
+        return f"{self.id}.{self.session_token}.{getattr(self, 'login_key', '')}"
 
     def end_sessions(self):
         """Log the user out everywhere: sessions carry the old token and stop matching."""
         self.session_token = secrets.token_hex(8)
+
+    @property
+    def is_verified(self):
+        return self.email_verified_at is not None
 
     @hybrid_property
     def is_suspended(self):
@@ -137,8 +155,51 @@ class User(Content, UserMixin, db.Model):
     @property
     def is_active(self):
         # Flask-Login treats an inactive user as unable to log in or stay logged in.
-        return self.active and not self.is_suspended
+        return self.active and not self.is_suspended and self.approval == "approved"
 
     @staticmethod
     def normalize_email(email):
         return (email or "").strip().lower()
+
+
+def token_digest(token):
+    """What the database keeps of a secret token: a stolen table opens no session."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class LoginSession(PrivateState, db.Model):
+    """One login on one browser: logging out deletes it, so a copy of the cookie taken before
+    is worth nothing after. The key itself lives only in the cookie; this keeps its digest."""
+
+    __tablename__ = "login_sessions"
+
+    id = db.Column(db.Integer, primary_key=True)
+    user_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False, index=True)
+    key_digest = db.Column(db.String(64), nullable=False, unique=True)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    expires_at = db.Column(db.DateTime, nullable=False)
+
+
+class Invitation(PrivateState, db.Model):
+    """A single-use, expiring link an administrator hands out to let someone register."""
+
+    __tablename__ = "invitations"
+
+    id = db.Column(db.Integer, primary_key=True)
+    token_digest = db.Column(db.String(64), nullable=False, unique=True)
+    # When set, only this address may register with the invitation.
+    email = db.Column(db.String(254))
+    note = db.Column(db.String(200), nullable=False, default="")
+    created_by_id = db.Column(db.Integer, db.ForeignKey("users.id"))
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    expires_at = db.Column(db.DateTime, nullable=False)
+    used_at = db.Column(db.DateTime)
+    used_by_id = db.Column(db.Integer, db.ForeignKey("users.id"))
+    revoked_at = db.Column(db.DateTime)
+
+    created_by = db.relationship(User, foreign_keys=[created_by_id])
+    used_by = db.relationship(User, foreign_keys=[used_by_id])
+
+    @property
+    def is_usable(self):
+        return self.used_at is None and self.revoked_at is None and self.expires_at > utcnow()

@@ -8,7 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from forum import permissions
+from forum import limits, permissions
 from forum.extensions import db
 from forum.moderation import actions, revisions
 from forum.moderation.forms import FlagForm
@@ -33,6 +33,7 @@ def show_history(post_id):
 
 @bp.route("/p/<int:post_id>/flag", methods=["GET", "POST"])
 @login_required
+@limits.apply(limits.flag)
 def flag_post(post_id):
     post = _readable_post(post_id)
     permissions.require(permissions.can_flag_post(post), hide=False)

@@ -4,7 +4,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from forum import markup, permissions
+from forum import limits, markup, permissions
 from forum.boards.queries import get_board_by_slug
 from forum.extensions import db
 from forum.models import Status
@@ -65,6 +65,7 @@ def show_post(post_id):
 
 @bp.route("/t/new", methods=["GET", "POST"])
 @login_required
+@limits.apply(limits.post, limits.preview)
 def new_thread():
     board = get_board_by_slug(request.args.get("board", ""))
     permissions.require(permissions.can_read_board(board))
@@ -90,6 +91,7 @@ def new_thread():
 
 @bp.route("/t/<int:thread_id>/reply", methods=["GET", "POST"])
 @login_required
+@limits.apply(limits.post, limits.preview)
 def reply(thread_id):
     thread = _readable_thread(thread_id)
     form = PostForm()
@@ -122,6 +124,7 @@ def reply(thread_id):
 
 @bp.route("/p/<int:post_id>/edit", methods=["GET", "POST"])
 @login_required
+@limits.apply(limits.preview)
 def edit_post(post_id):
     post = _readable_post(post_id)
     permissions.require(permissions.can_read_post(post))
