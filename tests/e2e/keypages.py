@@ -16,6 +16,7 @@ from forum.following import actions as following
 from forum.following.unsubscribe import make_token
 from forum.mail import queue_test_mail
 from forum.models import Flag, User
+from forum.moderation import actions as moderation
 from forum.notifications import notify
 from tests import factories
 
@@ -98,6 +99,7 @@ _TEXT = {
         "reply": "تجربة مفيدة. هل كان الخصم ثابتًا أم نسبة مئوية؟",
         "nested": "نسبة مئوية: ٥٪ لمن يدفع قبل نهاية الربع الأول.",
         "pending": "مقترح لتوحيد نماذج الموازنة",
+        "rejected": "إعلان عن دورة تدريبية خاصة",
         "search": "الجباية",
     },
     "en": {
@@ -113,6 +115,7 @@ _TEXT = {
         "reply": "Useful experience. Was the discount fixed or a percentage?",
         "nested": "A percentage: 5% for those who pay before the end of the first quarter.",
         "pending": "A proposal to standardise budget templates",
+        "rejected": "An advertisement for a private training course",
         "search": "collection",
     },
 }
@@ -137,6 +140,11 @@ def build(app, language, authority_id):
         admin = factories.make_person(role="admin", **common)
         member = factories.make_person(**common)
         flagger = factories.make_person(**common)
+        # A decision on someone's thread, for the moderation log's "by <name>"; made before
+        # the flagger's posts make them trusted (their threads would skip the queue).
+        rejected = factories.make_thread(flagger.id, title=text["rejected"], body=text["body"],
+                                         published=False)  # fmt: skip
+        moderation.reject_thread(db.session.get(User, moderator.id), rejected, reason="spam")
         thread = factories.make_thread(member.id, title=text["title"], body=text["body"])
         reply = factories.make_reply(flagger.id, thread, body=text["reply"],
                                      parent=thread.first_post)  # fmt: skip
