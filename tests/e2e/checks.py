@@ -175,10 +175,11 @@ def screenshot(page, name):
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
-def audit_shown_page(page, name, language):
+def audit_shown_page(page, name, language, *, forum_page=True):
     """What is wrong with the page the browser shows: its language and direction, axe-core on
     the desktop and on a 360 px phone, the bundled face, and on the phone sideways scrolling,
-    the header's height and words split inside themselves; photographed at both widths."""
+    the header's height and words split inside themselves; photographed at both widths. A
+    mail (forum_page=False) is held to all but the face and the header."""
     found = []
     html = page.locator("html")
     direction = "rtl" if language == "ar" else "ltr"
@@ -186,11 +187,15 @@ def audit_shown_page(page, name, language):
         found.append(f"<html> is not lang={language} dir={direction}")
     screenshot(page, f"{name}-{language}-desktop")
     found += axe_violations(page)
-    found += font_problems(page, language)
+    if forum_page:  # not a mail: it has neither the forum's face nor its header
+        found += font_problems(page, language)
     page.set_viewport_size(PHONE)
     if scrolls_sideways(page):
         found.append("scrolls sideways on a 360px phone")
-    found += phone_problems(page)
+    if forum_page:
+        found += phone_problems(page)
+    else:
+        found += [f"a word split on two lines: {word}" for word in words_split(page)]
     # Again on the phone: some problems (a box that scrolls, small targets) only appear there.
     found += [f"phone: {problem}" for problem in axe_violations(page) if problem not in found]
     screenshot(page, f"{name}-{language}-phone")

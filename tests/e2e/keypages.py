@@ -146,14 +146,15 @@ def build(app, language, authority_id):
                                          published=False)  # fmt: skip
         moderation.reject_thread(db.session.get(User, moderator.id), rejected, reason="spam")
         thread = factories.make_thread(member.id, title=text["title"], body=text["body"])
+        # Waits in the queue: made before the member's replies make them trusted.
+        factories.make_thread(member.id, title=text["pending"], body=text["body"],
+                              published=False)  # fmt: skip
         reply = factories.make_reply(flagger.id, thread, body=text["reply"],
                                      parent=thread.first_post)  # fmt: skip
         nested = f"@[{moderator.name}] {text['nested']}"  # a mention, linked to the profile
         parent = factories.make_reply(member.id, thread, body=nested, parent=reply)
         for author in (flagger, member, flagger):  # deeper than MAX_REPLY_DEPTH, on a phone too
             parent = factories.make_reply(author.id, thread, body=_WIDE, parent=parent)
-        factories.make_thread(member.id, title=text["pending"], body=text["body"],
-                              published=False)  # fmt: skip
         db.session.add(Flag(post_id=reply.id, user_id=member.id, reason="off_topic"))
         notify(moderator.id, "thread_approved", thread=thread)
         mail = queue_test_mail(db.session.get(User, member.id))
