@@ -9,7 +9,7 @@ PYBABEL := $(VENV)/bin/pybabel
 CATALOGS := $(wildcard forum/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 
-.PHONY: run test lint format translations extract-messages bench bench-large e2e install
+.PHONY: run test lint format translations extract-messages bench bench-large e2e install screenshots
 
 run: $(VENV)/.runtime $(COMPILED)
 	@$(FLASK) forum init
@@ -24,6 +24,11 @@ test: $(VENV)/.dev $(COMPILED)
 
 e2e: $(VENV)/.dev $(COMPILED)
 	$(PY) -m pytest tests/e2e $(PYTEST_ARGS)
+
+# Contact sheets of every key page (both languages, 1280 and 360 px) in screenshots/.
+screenshots: $(VENV)/.dev $(COMPILED)
+	FORUM_REQUIRE_BROWSER=1 $(PY) -m pytest tests/e2e/contact_sheets.py -q $(PYTEST_ARGS)
+	@echo "Contact sheets in screenshots/"
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check forum tests bench

@@ -32,9 +32,10 @@ MENTION_CLASS = "mention"
 
 def _allowed_attribute(tag, name, value):
     if name == "dir":
-        return tag in BLOCKS_WITH_DIRECTION and value == "auto"
+        return (tag in BLOCKS_WITH_DIRECTION or tag == "a") and value == "auto"
     if tag == "a":
-        # Only a mention carries a class: raw HTML in the source is escaped, never kept.
+        # Only a mention carries a class (and dir="auto"): raw HTML in the source is escaped,
+        # never kept.
         return name in ("href", "title", "rel") or (name == "class" and value == MENTION_CLASS)
     return False
 
@@ -61,7 +62,9 @@ class _Mentions(InlineProcessor):
         href = self.links.get(key)
         if href is None:
             return None, None, None  # not a member's name: the text stays as it was written
-        link = etree.Element("a", {"href": href, "class": MENTION_CLASS})
+        # dir="auto": the mention takes its own name's direction, and the paragraph's dir="auto"
+        # skips it (HTML skips descendants with a dir), so "@Yousef شكرًا" stays right-to-left.
+        link = etree.Element("a", {"href": href, "class": MENTION_CLASS, "dir": "auto"})
         link.text = "@" + name
         return link, match.start(0), match.end(0)
 

@@ -114,7 +114,10 @@ def test_mentions_link_to_the_one_member_with_that_name(app, client, member, oth
                 f"و `@[{member.name}]`")  # fmt: skip
         thread = make_thread(other_member.id, body=body)
         html, thread_id = thread.first_post.body_html, thread.id
-    assert f'<a class="mention" href="/u/{member.id}"' in html and f">@{member.name}</a>" in html
+    assert (
+        f'<a class="mention" dir="auto" href="/u/{member.id}"' in html
+        and f">@{member.name}</a>" in html
+    )
     assert html.count('class="mention"') == 1
     assert "@[لا أحد]" in html and "@[سامي خليل]" in html
     assert f'href="/u/{member.id}"' in client.get(f"/t/{thread_id}").get_data(as_text=True)
@@ -126,7 +129,7 @@ def test_a_mention_is_rendered_safely(app, member):
         crafty = make_person(name='<b onclick="x">زياد</b>')
         body = '@[<b onclick="x">زياد</b>] [a](javascript:alert(1))'
         html = make_thread(member.id, body=body).first_post.body_html
-    assert f'<a class="mention" href="/u/{crafty.id}"' in html
+    assert f'<a class="mention" dir="auto" href="/u/{crafty.id}"' in html
     assert "@&lt;b onclick=" in html and "<b" not in html
     assert "javascript:" not in html
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from forum import permissions
 from forum.extensions import db
-from forum.models import Board, Thread, User
+from forum.models import Board, Post, Thread, User
 
 
 def get_board(board_id):
@@ -22,11 +22,15 @@ def get_board_by_slug(slug):
 
 
 def list_boards(user):
-    """The boards the reader may see, in their set order, each with its latest thread."""
+    """The boards the reader may see, in their set order, each with its latest thread and who
+    posted last there (joined in the same query: the home page shows them for every board)."""
     return db.session.scalars(
         select(Board)
         .where(permissions.visible_boards(user))
-        .options(joinedload(Board.last_thread), joinedload(Board.task_force))
+        .options(
+            joinedload(Board.last_thread).joinedload(Thread.last_post).joinedload(Post.author),
+            joinedload(Board.task_force),
+        )
         .order_by(Board.position, Board.id)
     ).all()
 

@@ -105,6 +105,12 @@ class Board(Content, db.Model):
     def description(self):
         return pick(self.description_ar, self.description_en)
 
+    @property
+    def is_members_only(self):
+        """Whether visitors are kept out (a task force's board, or one for members): such a
+        board and its threads carry a "private" marker. Who may read it is the policy's."""
+        return self.access != "public"
+
 
 class BoardModerator(Content, db.Model):
     __tablename__ = "board_moderators"

@@ -45,6 +45,7 @@ class PostOnPage(NamedTuple):
     hidden_at: datetime | None
     is_visible_to_all: bool
     author_name: str
+    author_role: str  # a moderator's or administrator's badge
     authority_name: str | None  # in the reader's language; None without a local authority
     parent_author_id: int | None
     parent_author_name: str | None  # for the "in reply to" line
@@ -57,7 +58,7 @@ _POSTS_IN_ORDER = (
     select(
         Post.id, Post.thread_id, Post.author_id, Post.parent_id, Post.depth, Post.body_html,
         Post.status, Post.created_at, Post.edited_at, Post.deleted_at, Post.hidden_at,
-        Post.is_visible_to_all, User.display_name, LocalAuthority.name_ar,
+        Post.is_visible_to_all, User.display_name, User.role, LocalAuthority.name_ar,
         LocalAuthority.name_en, _PARENT_AUTHOR.id, _PARENT_AUTHOR.display_name,
     )
     .join(User, Post.author_id == User.id)
@@ -115,11 +116,11 @@ def _page_of_posts(visible):
 
 
 def _post_on_page(row, language):
-    (*columns, visible, author_name, authority_ar, authority_en, parent_author_id,
+    (*columns, visible, author_name, author_role, authority_ar, authority_en, parent_author_id,
      parent_author_name, _total) = row  # fmt: skip
     authority = None if authority_ar is None else pick(authority_ar, authority_en, language)
-    return PostOnPage(*columns, bool(visible), author_name, authority, parent_author_id,
-                      parent_author_name)  # fmt: skip
+    return PostOnPage(*columns, bool(visible), author_name, author_role, authority,
+                      parent_author_id, parent_author_name)  # fmt: skip
 
 
 def count_posts_before(post, user):

@@ -16,6 +16,7 @@ from forum.following import actions as following
 from forum.following.unsubscribe import make_token
 from forum.mail import queue_test_mail
 from forum.models import Flag, User
+from forum.moderation import actions as moderation
 from forum.notifications import notify
 from tests import factories
 
@@ -98,6 +99,7 @@ _TEXT = {
         "reply": "تجربة مفيدة. هل كان الخصم ثابتًا أم نسبة مئوية؟",
         "nested": "نسبة مئوية: ٥٪ لمن يدفع قبل نهاية الربع الأول.",
         "pending": "مقترح لتوحيد نماذج الموازنة",
+        "rejected": "إعلان عن دورة تدريبية خاصة",
         "search": "الجباية",
     },
     "en": {
@@ -113,6 +115,7 @@ _TEXT = {
         "reply": "Useful experience. Was the discount fixed or a percentage?",
         "nested": "A percentage: 5% for those who pay before the end of the first quarter.",
         "pending": "A proposal to standardise budget templates",
+        "rejected": "An advertisement for a private training course",
         "search": "collection",
     },
 }
@@ -137,15 +140,21 @@ def build(app, language, authority_id):
         admin = factories.make_person(role="admin", **common)
         member = factories.make_person(**common)
         flagger = factories.make_person(**common)
+        # A decision on someone's thread, for the moderation log's "by <name>"; made before
+        # the flagger's posts make them trusted (their threads would skip the queue).
+        rejected = factories.make_thread(flagger.id, title=text["rejected"], body=text["body"],
+                                         published=False)  # fmt: skip
+        moderation.reject_thread(db.session.get(User, moderator.id), rejected, reason="spam")
         thread = factories.make_thread(member.id, title=text["title"], body=text["body"])
+        # Waits in the queue: made before the member's replies make them trusted.
+        factories.make_thread(member.id, title=text["pending"], body=text["body"],
+                              published=False)  # fmt: skip
         reply = factories.make_reply(flagger.id, thread, body=text["reply"],
                                      parent=thread.first_post)  # fmt: skip
         nested = f"@[{moderator.name}] {text['nested']}"  # a mention, linked to the profile
         parent = factories.make_reply(member.id, thread, body=nested, parent=reply)
         for author in (flagger, member, flagger):  # deeper than MAX_REPLY_DEPTH, on a phone too
             parent = factories.make_reply(author.id, thread, body=_WIDE, parent=parent)
-        factories.make_thread(member.id, title=text["pending"], body=text["body"],
-                              published=False)  # fmt: skip
         db.session.add(Flag(post_id=reply.id, user_id=member.id, reason="off_topic"))
         notify(moderator.id, "thread_approved", thread=thread)
         mail = queue_test_mail(db.session.get(User, member.id))

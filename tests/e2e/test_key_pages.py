@@ -1,9 +1,10 @@
-"""Every key page in both languages: no serious axe-core violation, no sideways scrolling on a
-360-pixel phone, screenshots for review, and valid HTML by the Nu HTML Checker.
+"""Every key page in both languages: no serious axe-core violation, body text in the bundled
+face, and on a 360-pixel phone no sideways scrolling, a header of at most 120 px and no word
+split inside itself; screenshots for review, and valid HTML by the Nu HTML Checker.
 
 Each test here can fail: a missing key page fails (even without a browser), and a control test
 shows that the audit reports a page that does not load, an axe-core violation, a page wider
-than a phone and invalid HTML.
+than a phone, a tall header, a split word, a page not in the bundled face and invalid HTML.
 """
 
 import pytest
@@ -59,6 +60,17 @@ def test_the_audit_reports_what_it_looks_for(open_page, tmp_path):
     assert any(" image-alt: " in problem for problem in checks.axe_violations(page))
     page.set_viewport_size(checks.PHONE)
     assert checks.scrolls_sideways(page)
+
+    page.set_content(
+        '<header class="site-header" style="height: 200px"></header><main><table><tr>'
+        '<td style="overflow-wrap: anywhere; width: 3em">Statistics</td></tr></table>'
+        '<h2 style="word-break: break-all; width: 2em">السبب</h2></main>'
+    )
+    assert any("200px" in problem for problem in checks.phone_problems(page))
+    assert checks.words_split(page) == ['"Statistics" in <td>', '"السبب" in <h2>']
+    assert checks.font_problems(page, "ar") != []
+    page.goto("/")
+    assert checks.font_problems(page, "en") == []
 
     invalid = tmp_path / "invalid.html"
     invalid.write_text("<!DOCTYPE html><html lang=en><title>x</title><p><div></span>")
