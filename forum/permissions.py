@@ -406,6 +406,23 @@ def visible_threads(user=None):
     return (Thread.board_id.in_(readable)) & (Thread.status == Status.PUBLISHED)
 
 
+def visible_unpublished_threads(user=None):
+    """Pending and rejected threads that a reader sees listed, marked with their status: their
+    own (an author must not lose sight of a thread waiting for approval, or of one she may
+    edit and send again), and, for a moderator, those of the boards they moderate. Never a
+    visitor's; never a deleted thread."""
+    access = access_for(user)
+    if access.user_id is None:
+        return false()
+    unpublished = Thread.status.in_((Status.PENDING, Status.REJECTED)) & Thread.board_id.in_(
+        access.readable
+    )
+    mine = Thread.author_id == access.user_id
+    if access.moderated:
+        return unpublished & (mine | Thread.board_id.in_(access.moderated))
+    return unpublished & mine
+
+
 def visible_posts(user=None):
     """Posts that appear in lists (profiles, latest, search): published and shown to all."""
     return visible_threads(user) & Post.is_visible_to_all

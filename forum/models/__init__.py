@@ -14,6 +14,7 @@ from forum.models.following import (
 )
 from forum.models.mail import MAIL_STATUS_LABELS, Mail, MailStatus
 from forum.models.moderation import FLAG_REASONS, AdminLog, Flag, ModerationLog, Notification
+from forum.models.reading import BoardRead, Draft, ThreadRead
 from forum.models.site import PageChange, SiteState
 from forum.models.threads import THREAD_KINDS, Post, PostRevision, Status, Thread
 
@@ -29,10 +30,12 @@ __all__ = [
     "THREAD_KINDS",
     "AdminLog",
     "Board",
+    "BoardRead",
     "Content",
     "BoardModerator",
     "BoardSubscription",
     "DigestRun",
+    "Draft",
     "Flag",
     "FollowingSettings",
     "Level",
@@ -50,6 +53,7 @@ __all__ = [
     "TaskForce",
     "TaskForceMember",
     "Thread",
+    "ThreadRead",
     "ThreadWatch",
     "User",
 ]

@@ -9,6 +9,7 @@ from forum.boards.queries import get_board_by_slug
 from forum.extensions import db
 from forum.models import Status
 from forum.pagination import Page, requested_number
+from forum.reading import actions as reading
 from forum.threads import actions, queries
 from forum.threads.forms import ConfirmForm, EditPostForm, PostForm, ThreadForm
 
@@ -33,7 +34,7 @@ def show_thread(thread_id):
     number, per_page = requested_number(), current_app.config["POSTS_PER_PAGE"]
     posts, total = queries.page_of_posts(thread, current_user, number=number, per_page=per_page)
     page = Page.checked(number, per_page, total)
-    return render_template(
+    html = render_template(
         "threads/thread.html",
         thread=thread,
         posts=posts,
@@ -44,6 +45,12 @@ def show_thread(thread_id):
         reply_form=PostForm if permissions.can_reply(thread) else None,
         max_depth=current_app.config["MAX_REPLY_DEPTH"],
     )
+    if current_user.is_authenticated:
+        # Private state: one statement, and no page change logged (forum.models.reading).
+        # After rendering: the commit expires the rows the page shows.
+        reading.record_read(current_user, thread, [p.id for p in posts if p.is_visible_to_all])
+        db.session.commit()
+    return html
 
 
 @bp.get("/t/<int:thread_id>/<slug>")
