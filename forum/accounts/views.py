@@ -94,7 +94,10 @@ def profile(user_id):
     permissions.require(permissions.can_view_profile(user))
     cache.depends_on(scope("posts-by", user.id), PROFILES)  # the list of their posts
     recent = queries.recent_posts(user, current_user, limit=RECENT_POSTS)
-    return render_template("accounts/profile.html", user=user, recent=recent)
+    unpublished = queries.unpublished_threads(user, current_user, limit=RECENT_POSTS)
+    return render_template(
+        "accounts/profile.html", user=user, recent=recent, unpublished=unpublished
+    )
 
 
 @bp.route("/settings", methods=["GET", "POST"])

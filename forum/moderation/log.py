@@ -26,13 +26,18 @@ ACTIONS = {
     "edit_flagged_post": _l("Edited a flagged post"),
     "hide_post": _l("Hid a post"),
     "unhide_post": _l("Showed a hidden post again"),
+    # Written under the author's name: she edited her rejected thread and sent it again.
+    "resubmit_thread": _l("Sent a rejected thread again for approval"),
 }
 
 # Reasons a moderator can pick when rejecting; anything else is the moderator's own words.
 REJECTION_REASONS = {
     "off_topic": _l("Not about this platform's subject"),
     "duplicate": _l("Already discussed in another thread"),
-    "unclear": _l("Not clear enough: please add details and post again"),
+    "unclear": _l(
+        "Not clear enough: please add details by editing the thread; it then goes back to the "
+        "moderators for approval"
+    ),
     "personal_data": _l("Contains personal data that must not be published"),
     "spam": _l("Advertising or spam"),
 }

@@ -142,12 +142,17 @@ def edit_post(post_id):
         elif form.preview.data:
             preview = markup.render(form.body.data)
         else:
+            was_rejected = post.thread.status == Status.REJECTED
             actions.edit_post(
                 current_user, post, body=form.body.data,
                 title=form.title.data if is_opening else None,
             )  # fmt: skip
             db.session.commit()
-            flash(_("Your changes were saved."), "success")
+            if was_rejected and post.thread.status == Status.PENDING:
+                flash(_("Your thread was sent to the moderators again and will appear once "
+                        "approved."), "info")  # fmt: skip
+            else:
+                flash(_("Your changes were saved."), "success")
             return redirect(url_for("threads.show_post", post_id=post.id))
     status = 422 if form.errors else 200
     page = render_template(
