@@ -453,7 +453,8 @@ def visible_moderation_log(user=None):
 
 
 def visible_posts_in_thread(thread, user=None):
-    """The posts a reader sees in a thread they may read; deleted ones stay as placeholders."""
+    """The posts a reader sees in a thread they may read; deleted and hidden ones stay as
+    placeholders, so that the replies to them still answer something."""
     moderator = can_moderate_board(thread.board, user)
     return _posts_in_thread(thread.id, access_for(user).user_id, moderator=moderator)
 
@@ -475,7 +476,7 @@ def _posts_in_thread(thread_id, reader_id, *, moderator):
     if moderator:
         return in_thread
     return in_thread & or_(
-        (Post.status == Status.PUBLISHED) & Post.hidden_at.is_(None),
+        Post.status == Status.PUBLISHED,
         (Post.author_id == reader_id) & (Post.status != Status.REJECTED),
     )
 
