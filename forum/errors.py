@@ -2,6 +2,7 @@
 
 from flask import render_template, request
 from flask_babel import gettext as _
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 
@@ -28,4 +29,8 @@ def _render_error(error):
     message = messages.get(code, messages[500])
     if request.accept_mimetypes.best == "application/json":
         return {"error": message, "status": code}, code
-    return render_template("errors/error.html", code=code, message=message), code
+    # A visitor may have followed a link to members-only content: every 404 a visitor gets
+    # says so, for a thing that exists and one that does not alike, so it reveals nothing.
+    login_hint = code == 404 and not current_user.is_authenticated
+    page = render_template("errors/error.html", code=code, message=message, login_hint=login_hint)
+    return page, code

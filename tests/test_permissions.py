@@ -152,6 +152,9 @@ CASES = [
     Case("accounts.login", "GET", "/auth/login", for_roles(SIGNED_IN, SENT_HOME, OK)),
     Case("accounts.register", "GET", "/auth/register", for_roles(SIGNED_IN, SENT_HOME, OK)),
     Case("accounts.logout", "POST", "/auth/logout", expect(OK), data={}, ok=SENT_HOME),
+    # A typed address asks to confirm with a button; a visitor has nothing to log out of.
+    Case("accounts.logout", "GET", "/auth/logout", expect(OK, visitor=SENT_HOME,
+                                                       suspended=SENT_HOME)),
     Case("site.healthz", "GET", "/healthz", expect(OK)),
     Case("site.switch_language", "POST", "/language", expect(OK), data={"language": "en"},
          ok=SENT_HOME),

@@ -82,9 +82,15 @@ def _suspension_message(user):
     return message
 
 
-@bp.post("/auth/logout")
+@bp.route("/auth/logout", methods=["GET", "POST"])
 def logout():
-    logout_user()
+    """A POST logs out; a GET (a typed or bookmarked address) asks to confirm with a button,
+    since a link must not change state."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("boards.home"))
+    if request.method == "GET":
+        return render_template("accounts/logout.html")
+    logout_user()  # CSRFProtect has checked the form's token
     return redirect(url_for("boards.home"))
 
 
