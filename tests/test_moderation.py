@@ -341,3 +341,16 @@ def test_deleted_pending_reply_leaves_the_queue(app, member, other_member, mod_c
     assert "رد سأحذفه" not in mod_client.get("/mod/queue").get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(Board.thread_count).where(Board.id == board_id)) == 1
+
+
+def test_the_bulk_panel_shows_only_for_several_items_and_collapsed(app, member, mod_client):
+    with app.app_context():
+        make_thread(member.id, title="وحيد في القائمة", published=False)
+    alone = mod_client.get("/mod/queue").get_data(as_text=True)
+    assert "وحيد في القائمة" in alone
+    assert "bulk-actions" not in alone and 'name="items"' not in alone
+    with app.app_context():
+        make_thread(member.id, title="ثان في القائمة", published=False)
+    several = mod_client.get("/mod/queue").get_data(as_text=True)
+    assert '<details class="bulk-actions">' in several
+    assert several.count('name="items"') == 2

@@ -38,9 +38,7 @@ def test_notifications_are_listed_counted_and_marked_read(app, client, login, me
         assert db.session.scalar(select(Notification).where(Notification.read_at.is_(None))) is None
 
 
-def test_opening_the_list_marks_the_shown_notifications_read(
-    app, client, login, member, moderator
-):
+def test_opening_the_list_marks_the_shown_notifications_read(app, client, login, member, moderator):
     app.config["THREADS_PER_PAGE"] = 2
     with app.app_context():
         ids = [make_thread(member.id, title=f"موضوع {n}", published=False).id for n in range(3)]

@@ -52,7 +52,8 @@ def reason_label(reason):
 
 
 def record(actor, action, *, thread=None, post=None, board=None, from_board=None, reason=""):
-    """Add a log row for an action on a post, a thread or a board; the caller commits."""
+    """Add a log row for an action on a post, a thread or a board; the caller commits. The
+    actor is None for an automatic action (the log shows it as the system's)."""
     if action not in ACTIONS:
         raise ValueError(f"unknown moderation action {action!r}")
     if post is not None and thread is None:
@@ -61,7 +62,7 @@ def record(actor, action, *, thread=None, post=None, board=None, from_board=None
         board = thread.board
     target = post if post is not None else thread
     entry = ModerationLog(
-        actor_id=actor.id,
+        actor_id=actor.id if actor is not None else None,
         action=action,
         board_id=board.id if board is not None else None,
         from_board_id=from_board.id if from_board is not None else None,

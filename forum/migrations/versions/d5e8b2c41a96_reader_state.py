@@ -1,4 +1,4 @@
-"""reader state: read positions per thread and board, and kept drafts
+"""reader state: read positions per thread and board, kept drafts; automatic log entries
 
 Revision ID: d5e8b2c41a96
 Revises: c3d9a1e5f207
@@ -28,6 +28,10 @@ def upgrade():
     )
     with op.batch_alter_table('thread_reads', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_thread_reads_thread_id'), ['thread_id'], unique=False)
+
+    # An automatic hide (flags at the threshold) is logged with no actor.
+    with op.batch_alter_table('moderation_log', schema=None) as batch_op:
+        batch_op.alter_column('actor_id', existing_type=sa.Integer(), nullable=True)
 
     op.create_table('board_reads',
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -60,6 +64,9 @@ def upgrade():
 
 
 def downgrade():
+    op.execute("DELETE FROM moderation_log WHERE actor_id IS NULL")
+    with op.batch_alter_table('moderation_log', schema=None) as batch_op:
+        batch_op.alter_column('actor_id', existing_type=sa.Integer(), nullable=False)
     with op.batch_alter_table('drafts', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_drafts_session_key'))
         batch_op.drop_index('ix_drafts_owner')
