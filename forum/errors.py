@@ -1,6 +1,6 @@
 """Localised error pages (and JSON for JSON clients)."""
 
-from flask import render_template, request
+from flask import current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -9,6 +9,11 @@ from flask_wtf.csrf import CSRFError
 def register(app):
     @app.errorhandler(CSRFError)
     def csrf_failed(error):
+        # A form that carries typed text is shown again with it, asking to send it again
+        # (forum.reading.drafts); the view's form fails on its token alone.
+        view = current_app.view_functions.get(request.endpoint)
+        if request.method == "POST" and getattr(view, "resends_expired_form", False):
+            return view(**(request.view_args or {}))
         message = _("Your form had expired or came from another site. Please try again.")
         return render_template("errors/error.html", code=400, message=message), 400
 

@@ -1,6 +1,6 @@
 """Register, log in and out, profiles and personal settings."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -12,6 +12,7 @@ from forum.accounts.forms import LoginForm, PasswordForm, RegisterForm, Settings
 from forum.extensions import db
 from forum.i18n import current_language
 from forum.models.base import PROFILES, scope
+from forum.reading.drafts import LAST_MEMBER
 from forum.site.safety import safe_next_url
 
 bp = Blueprint("accounts", __name__)
@@ -90,7 +91,10 @@ def logout():
         return redirect(url_for("boards.home"))
     if request.method == "GET":
         return render_template("accounts/logout.html")
-    logout_user()  # CSRFProtect has checked the form's token
+    member_id = current_user.id
+    logout_user()
+    # A form sent afterwards from a tab left open keeps its text for her (forum.reading.drafts).
+    session[LAST_MEMBER] = member_id  # CSRFProtect has checked the form's token
     return redirect(url_for("boards.home"))
 
 

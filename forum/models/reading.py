@@ -30,15 +30,13 @@ class BoardRead(PrivateState, db.Model):
 
 class Draft(PrivateState, db.Model):
     """A reply or a new thread that could not be sent (an ended session, an old form token),
-    kept until its author is back on the form. A draft saved by a session that had lost its
-    member waits under the session's key, and is claimed by whoever logs in on it."""
+    kept for its author until she is back on the form, logged in again."""
 
     __tablename__ = "drafts"
     __table_args__ = (db.Index("ix_drafts_owner", "user_id", "thread_id", "board_id"),)
 
     id = db.Column(db.Integer, primary_key=True)
-    user_id = db.Column(db.Integer, db.ForeignKey("users.id"))
-    session_key = db.Column(db.String(32), index=True)
+    user_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
     thread_id = db.Column(db.Integer, db.ForeignKey("threads.id"))  # a reply
     board_id = db.Column(db.Integer, db.ForeignKey("boards.id"))  # a new thread
     parent_id = db.Column(db.Integer, db.ForeignKey("posts.id"))

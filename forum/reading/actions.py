@@ -4,18 +4,12 @@ Private state only (forum.models.reading): none of these writes logs a page chan
 member reading a thread empties no one's page cache. Actions flush but never commit.
 """
 
-import secrets
-from datetime import timedelta
-
-from sqlalchemy import case, delete, select
+from sqlalchemy import case, delete
 from sqlalchemy.dialects import postgresql, sqlite
 
 from forum.clock import utcnow
 from forum.extensions import db
 from forum.models import BoardRead, Draft, ThreadRead
-
-# A draft that waits under a session's key (its member unknown) is dropped after this long.
-UNCLAIMED_DRAFT_DAYS = 2
 
 
 def record_read(member, thread, post_ids):
@@ -58,46 +52,30 @@ def mark_board_read(member, board):
 # Drafts ------------------------------------------------------------------------------------
 
 
-def new_session_key():
-    return secrets.token_hex(16)
-
-
-def keep_draft(*, user_id=None, session_key=None, thread_id=None, board_id=None,
-               parent_id=None, title="", kind="", body=""):  # fmt: skip
-    """Keep a text that could not be sent, for its member (or, when the session no longer
-    says who that is, for whoever logs in on this session next). One draft per form."""
-    if user_id is None and session_key is None:
-        raise ValueError("a draft needs a member or a session key")
-    cutoff = utcnow() - timedelta(days=UNCLAIMED_DRAFT_DAYS)
-    db.session.execute(delete(Draft).where(Draft.user_id.is_(None), Draft.saved_at < cutoff))
-    owner = {"user_id": user_id} if user_id else {"session_key": session_key}
-    discard_draft(**owner, thread_id=thread_id, board_id=board_id)
+def keep_draft(member_id, *, thread_id=None, board_id=None, parent_id=None, title="", kind="",
+               body=""):  # fmt: skip
+    """Keep a text its member could not send, one draft per form (a reply in a thread, a new
+    thread on a board): a newer one replaces it. member_id, not a User: the session that
+    sent it may have ended, and only says whose it was."""
+    discard_draft(member_id, thread_id=thread_id, board_id=board_id)
     draft = Draft(
-        **owner, thread_id=thread_id, board_id=board_id, parent_id=parent_id,
-        title=(title or "")[:200], kind=(kind or "")[:20], body=body or "",
+        user_id=member_id, thread_id=thread_id, board_id=board_id, parent_id=parent_id,
+        title=(title or "")[:200], kind=(kind or "")[:20], body=body or "", saved_at=utcnow(),
     )  # fmt: skip
     db.session.add(draft)
     db.session.flush()
     return draft
 
 
-def claim_drafts(member, session_key):
-    """Drafts kept under this session's key become the member's, who has just logged in on it."""
-    if not session_key:
-        return
-    waiting = db.session.scalars(select(Draft).where(Draft.session_key == session_key)).all()
-    for draft in waiting:
-        discard_draft(user_id=member.id, thread_id=draft.thread_id, board_id=draft.board_id)
-        draft.user_id, draft.session_key = member.id, None
-    db.session.flush()
-
-
-def discard_draft(*, user_id=None, session_key=None, thread_id=None, board_id=None):
-    """Forget the kept draft of one form (sent at last, or replaced by a newer one)."""
-    owner = Draft.user_id == user_id if user_id else Draft.session_key == session_key
+def discard_draft(member_id, *, thread_id=None, board_id=None):
+    """Forget the kept draft of one form: sent at last, or replaced by a newer one."""
     db.session.execute(
         delete(Draft)
-        .where(owner, _same(Draft.thread_id, thread_id), _same(Draft.board_id, board_id))
+        .where(
+            Draft.user_id == member_id,
+            _same(Draft.thread_id, thread_id),
+            _same(Draft.board_id, board_id),
+        )
         .execution_options(synchronize_session=False)
     )
 

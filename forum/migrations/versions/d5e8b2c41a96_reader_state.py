@@ -43,8 +43,7 @@ def upgrade():
     )
     op.create_table('drafts',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('user_id', sa.Integer(), nullable=True),
-    sa.Column('session_key', sa.String(length=32), nullable=True),
+    sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('thread_id', sa.Integer(), nullable=True),
     sa.Column('board_id', sa.Integer(), nullable=True),
     sa.Column('parent_id', sa.Integer(), nullable=True),
@@ -60,7 +59,6 @@ def upgrade():
     )
     with op.batch_alter_table('drafts', schema=None) as batch_op:
         batch_op.create_index('ix_drafts_owner', ['user_id', 'thread_id', 'board_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_drafts_session_key'), ['session_key'], unique=False)
 
 
 def downgrade():
@@ -68,7 +66,6 @@ def downgrade():
     with op.batch_alter_table('moderation_log', schema=None) as batch_op:
         batch_op.alter_column('actor_id', existing_type=sa.Integer(), nullable=False)
     with op.batch_alter_table('drafts', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_drafts_session_key'))
         batch_op.drop_index('ix_drafts_owner')
     op.drop_table('drafts')
     op.drop_table('board_reads')
