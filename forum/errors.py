@@ -4,6 +4,9 @@ from flask import current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from forum.reading.drafts import sent_from_here
 
 
 def register(app):
@@ -12,8 +15,15 @@ def register(app):
         # A form that carries typed text is shown again with it, asking to send it again
         # (forum.reading.drafts); the view's form fails on its token alone.
         view = current_app.view_functions.get(request.endpoint)
-        if request.method == "POST" and getattr(view, "resends_expired_form", False):
-            return view(**(request.view_args or {}))
+        if (
+            request.method == "POST"
+            and getattr(view, "resends_expired_form", False)
+            and sent_from_here()
+        ):
+            try:
+                return view(**(request.view_args or {}))
+            except HTTPException as refused:  # not handled again from inside a handler
+                return _render_error(refused)
         message = _("Your form had expired or came from another site. Please try again.")
         return render_template("errors/error.html", code=400, message=message), 400
 

@@ -133,3 +133,28 @@ def test_keeping_a_draft_logs_no_page_change(app, client, login, member, thread_
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(PageChange)) == logged
         assert db.session.get(Thread, thread_id) is not None
+
+
+def test_a_form_posted_from_another_site_plants_nothing(app, client, login, member, thread_id):
+    login(member)
+    renew_session_secret(client)
+    forged = client.post(f"/t/{thread_id}/reply", data={"body": TEXT, "csrf_token": "forged"},
+                         headers={"Origin": "https://evil.example"})  # fmt: skip
+    assert forged.status_code == 400 and TEXT not in forged.get_data(as_text=True)
+    end_sessions(app, member)
+    client.post(f"/t/{thread_id}/reply", data={"body": TEXT},
+                headers={"Origin": "https://evil.example"})  # fmt: skip
+    assert drafts(app) == []
+
+
+def test_an_expired_form_for_a_thread_one_may_not_read_is_a_404(
+    app, client, login, member, task_force_member
+):
+    with app.app_context():
+        secret = factories.make_thread(task_force_member.id, "tf-financial-experts").id
+    login(member)
+    renew_session_secret(client)
+    response = client.post(f"/t/{secret}/reply", data={"body": TEXT, "csrf_token": "old"},
+                           headers={"Origin": "http://localhost"})  # fmt: skip
+    assert response.status_code == 404
+    assert drafts(app) == []

@@ -9,6 +9,8 @@ the session belonged to (the session is signed, so it says whose it was even onc
 longer logs them in); back on the form after logging in, the text is there.
 """
 
+from urllib.parse import urlsplit
+
 from flask import current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 
@@ -23,6 +25,18 @@ def resends_expired_form(view):
     """Mark a view that shows its form again when the form's token is refused."""
     view.resends_expired_form = True
     return view
+
+
+def sent_from_here():
+    """Whether the browser says the form was sent from one of our pages. A form posted from
+    another site (a forged request) must not put its text in a member's form or drafts; a
+    browser sends Origin with every POST (Referer when it does not), and a request with
+    neither is a script's or a test's, not a forgery by a page."""
+    origin = request.headers.get("Origin") or request.referrer
+    if not origin:
+        return True
+    found = urlsplit(origin)
+    return (found.scheme, found.netloc) == (request.scheme, request.host)
 
 
 def session_member_id():
@@ -44,7 +58,7 @@ def log_in_keeping_text(**place):
     owner = session_member_id()
     body = request.form.get("body") or ""
     known_form = place.get("thread_id") is not None or place.get("board_id") is not None
-    if owner is not None and known_form and body.strip():
+    if owner is not None and known_form and body.strip() and sent_from_here():
         actions.keep_draft(owner, title=request.form.get("title", ""),
                            kind=request.form.get("kind", ""), body=body, **place)  # fmt: skip
         db.session.commit()
