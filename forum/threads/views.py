@@ -111,6 +111,8 @@ def new_thread():
 @bp.route("/t/<int:thread_id>/reply", methods=["GET", "POST"])
 @drafts.resends_expired_form
 def reply(thread_id):
+    if not current_user.is_authenticated and request.method != "POST":
+        return drafts.log_in_keeping_text()
     if not current_user.is_authenticated:
         thread = queries.get_thread(thread_id)
         parent = queries.get_post(_int_or_none(request.form.get("parent_id")) or 0)
