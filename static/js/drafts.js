@@ -22,12 +22,14 @@
   }
 
   // A post's address (#post-N) is where the forum lands after a post was sent: what was
-  // sent from this browser has arrived, so its copies go.
+  // sent from this browser a moment ago has arrived, so its copies go. (A send that failed
+  // and was followed much later by some post's address keeps its copy.)
+  var ARRIVED_WITHIN = 2 * 60 * 1000;
   if (/^#post-\d+$/.test(window.location.hash)) {
     for (var index = store.length - 1; index >= 0; index -= 1) {
       var name = store.key(index);
       var saved = name && name.indexOf(PREFIX) === 0 ? read(name) : null;
-      if (saved && saved.sent) {
+      if (saved && saved.sent && Date.now() - saved.at < ARRIVED_WITHIN) {
         store.removeItem(name);
       }
     }
