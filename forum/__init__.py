@@ -72,9 +72,10 @@ def _register_blueprints(app):
     from forum.moderation.views import bp as moderation
     from forum.notifications.views import bp as notifications
     from forum.posts.views import bp as posts
+    from forum.reading.views import bp as reading
     from forum.site.views import bp as site
     from forum.threads.views import bp as threads
 
     for blueprint in (site, accounts, boards, threads, posts, moderation, notifications,
-                      following, admin):  # fmt: skip
+                      following, reading, admin):  # fmt: skip
         app.register_blueprint(blueprint)

@@ -419,6 +419,23 @@ def visible_threads(user=None):
     return (Thread.board_id.in_(readable)) & (Thread.status == Status.PUBLISHED)
 
 
+def visible_unpublished_threads(user=None):
+    """Pending and rejected threads that a reader sees listed, marked with their status: their
+    own (an author must not lose sight of a thread waiting for approval, or of one she may
+    edit and send again), and, for a moderator, those of the boards they moderate. Never a
+    visitor's; never a deleted thread."""
+    access = access_for(user)
+    if access.user_id is None:
+        return false()
+    unpublished = Thread.status.in_((Status.PENDING, Status.REJECTED)) & Thread.board_id.in_(
+        access.readable
+    )
+    mine = Thread.author_id == access.user_id
+    if access.moderated:
+        return unpublished & (mine | Thread.board_id.in_(access.moderated))
+    return unpublished & mine
+
+
 def visible_posts(user=None):
     """Posts that appear in lists (profiles, latest, search): published and shown to all."""
     return visible_threads(user) & Post.is_visible_to_all
@@ -449,7 +466,8 @@ def visible_moderation_log(user=None):
 
 
 def visible_posts_in_thread(thread, user=None):
-    """The posts a reader sees in a thread they may read; deleted ones stay as placeholders."""
+    """The posts a reader sees in a thread they may read; deleted and hidden ones stay as
+    placeholders, so that the replies to them still answer something."""
     moderator = can_moderate_board(thread.board, user)
     return _posts_in_thread(thread.id, access_for(user).user_id, moderator=moderator)
 
@@ -471,7 +489,7 @@ def _posts_in_thread(thread_id, reader_id, *, moderator):
     if moderator:
         return in_thread
     return in_thread & or_(
-        (Post.status == Status.PUBLISHED) & Post.hidden_at.is_(None),
+        Post.status == Status.PUBLISHED,
         (Post.author_id == reader_id) & (Post.status != Status.REJECTED),
     )
 

@@ -78,9 +78,28 @@ def test_three_flags_from_different_members_hide_the_post_until_a_moderator_deci
     assert all(f"سبب رقم {n}" in queue for n in range(3))
     with app.app_context():
         entry = db.session.scalar(select(ModerationLog))
+        # The forum's own act, not the last flagger's.
         assert (entry.action, entry.post_id, entry.actor_id) == (
-            "auto_hide_post", flagged["reply"], flaggers[2].id
+            "auto_hide_post", flagged["reply"], None
         )  # fmt: skip
+    log = mod.get("/mod/log").get_data(as_text=True)
+    assert 'class="log-system"' in log and flaggers[2].name not in log
+
+
+def test_a_moderators_flag_counts_as_one_flag_and_the_hide_is_not_his(
+    app, login, moderator, flagged
+):
+    for person in _flaggers(app, 2):
+        _flag(app, login, person, flagged["reply"])
+    assert _post(app, flagged["reply"])[0] is None
+    assert _flag(app, login, moderator, flagged["reply"]).status_code == 302
+    assert _post(app, flagged["reply"])[0] is not None  # the third flag
+    with app.app_context():
+        entries = db.session.scalars(select(ModerationLog)).all()
+        assert [(e.action, e.actor_id) for e in entries] == [("auto_hide_post", None)]
+    mod = login(moderator, on=app.test_client())
+    log = mod.get(f"/mod/log?moderator={moderator.id}").get_data(as_text=True)
+    assert 'class="log-system"' not in log  # nothing under his name
 
 
 def test_the_threshold_is_a_board_setting(app, login, flagged):

@@ -97,7 +97,10 @@ def test_rejected_thread_tells_the_author_why(app, client, login, member, modera
     assert "الموضوع مكرر في منصة أخرى" in client.get(f"/t/{thread_id}").get_data(as_text=True)
     inbox = client.get("/notifications").get_data(as_text=True)
     assert "إعلان تجاري" in inbox and "الموضوع مكرر في منصة أخرى" in inbox
-    assert "إعلان تجاري" not in client.get("/b/financial-management").get_data(as_text=True)
+    # Listed to her, marked, apart from the board's published threads.
+    board_page = client.get("/b/financial-management").get_data(as_text=True)
+    listed, _, threads = board_page.partition('class="thread-list"')
+    assert "إعلان تجاري" in listed and "إعلان تجاري" not in threads
     with app.app_context():
         assert db.session.get(User, member.id).approved_post_count == 0
 
@@ -338,3 +341,16 @@ def test_deleted_pending_reply_leaves_the_queue(app, member, other_member, mod_c
     assert "رد سأحذفه" not in mod_client.get("/mod/queue").get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(Board.thread_count).where(Board.id == board_id)) == 1
+
+
+def test_the_bulk_panel_shows_only_for_several_items_and_collapsed(app, member, mod_client):
+    with app.app_context():
+        make_thread(member.id, title="وحيد في القائمة", published=False)
+    alone = mod_client.get("/mod/queue").get_data(as_text=True)
+    assert "وحيد في القائمة" in alone
+    assert "bulk-actions" not in alone and 'name="items"' not in alone
+    with app.app_context():
+        make_thread(member.id, title="ثان في القائمة", published=False)
+    several = mod_client.get("/mod/queue").get_data(as_text=True)
+    assert '<details class="bulk-actions">' in several
+    assert several.count('name="items"') == 2

@@ -10,7 +10,7 @@ from forum.models import Thread
 from tests import factories
 
 BOARD = "financial-management"
-# 8, and one for a member: whether they watch the thread (its watch button, forum.following).
+# A member's page, cold: 8, and one recording how far they have read (forum.reading).
 THREAD_PAGE_LIMIT = 9
 
 
@@ -104,3 +104,16 @@ def test_cached_visitor_page_costs_one_query(app, client, other_member):
         response = client.get(f"/t/{thread_id}")
     assert response.headers["X-Page-Cache"] == "hit"
     assert len(statements) == 1
+
+
+def test_reader_state_costs_a_member_one_query_at_most_and_a_visitor_none(
+    app, login, member, other_member
+):
+    """Measured before unread tracking: visitor home 3, board 5, thread 4; member 6, 9, 8."""
+    thread_id = add_threads(app, other_member.id, 5, replies=4)
+    urls = pages(app, thread_id)
+    visitor = {name: cold_queries(app, app.test_client(), urls[name]) for name in urls}
+    reader = login(member, on=app.test_client())
+    members = {name: cold_queries(app, reader, urls[name]) for name in urls}
+    assert (visitor["home"], visitor["board"], visitor["thread"]) == (3, 5, 4)
+    assert (members["home"], members["board"], members["thread"]) == (6 + 1, 9, 8 + 1)

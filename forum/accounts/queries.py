@@ -77,6 +77,19 @@ def recent_posts(author, user, *, limit):
     ).all()
 
 
+def unpublished_threads(author, user, *, limit):
+    """The author's pending and rejected threads, newest first, for a reader the policy lets
+    see them (the author, the moderators of their boards); no query for anyone else."""
+    if not (user is not None and user.is_authenticated):
+        return []
+    return db.session.scalars(
+        select(Thread)
+        .where(Thread.author_id == author.id, permissions.visible_unpublished_threads(user))
+        .order_by(Thread.created_at.desc(), Thread.id.desc())
+        .limit(limit)
+    ).all()
+
+
 def get_authority(authority_id):
     return db.session.get(LocalAuthority, authority_id)
 

@@ -2,7 +2,7 @@
 
 import logging
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -22,6 +22,7 @@ from forum.accounts.forms import (
 from forum.extensions import db
 from forum.i18n import current_language
 from forum.models.base import PROFILES, scope
+from forum.reading.drafts import LAST_MEMBER
 from forum.site.safety import safe_next_url
 
 bp = Blueprint("accounts", __name__)
@@ -143,10 +144,19 @@ def _suspension_message(user):
     return message
 
 
-@bp.post("/auth/logout")
+@bp.route("/auth/logout", methods=["GET", "POST"])
 def logout():
+    """A POST logs out; a GET (a typed or bookmarked address) asks to confirm with a button,
+    since a link must not change state."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("boards.home"))
+    if request.method == "GET":
+        return render_template("accounts/logout.html")
+    member_id = current_user.id
     sessions.log_out()
     db.session.commit()
+    # A form sent afterwards from a tab left open keeps its text for her (forum.reading.drafts).
+    session[LAST_MEMBER] = member_id  # CSRFProtect has checked the form's token
     return redirect(url_for("boards.home"))
 
 
@@ -194,7 +204,10 @@ def profile(user_id):
     permissions.require(permissions.can_view_profile(user))
     cache.depends_on(scope("posts-by", user.id), PROFILES)  # the list of their posts
     recent = queries.recent_posts(user, current_user, limit=RECENT_POSTS)
-    return render_template("accounts/profile.html", user=user, recent=recent)
+    unpublished = queries.unpublished_threads(user, current_user, limit=RECENT_POSTS)
+    return render_template(
+        "accounts/profile.html", user=user, recent=recent, unpublished=unpublished
+    )
 
 
 @bp.route("/settings", methods=["GET", "POST"])

@@ -5,12 +5,18 @@ feed or the JSON API that calls them shows the same rows. Lookups of one board r
 whoever asks: the caller asks the policy, because only it knows whether to answer 404 or 403.
 """
 
-from sqlalchemy import func, select
+from typing import NamedTuple
+
+from sqlalchemy import func, literal, select
 from sqlalchemy.orm import joinedload
 
 from forum import permissions
 from forum.extensions import db
 from forum.models import Board, Post, Thread, User
+from forum.reading.queries import is_member, unread_columns, unread_from_row
+
+# At most this many of a member's own pending and rejected threads are listed on a board.
+UNPUBLISHED_LISTED = 20
 
 
 def get_board(board_id):
@@ -45,30 +51,64 @@ def count_threads(board, user, *, kind=None):
     )
 
 
+class BoardPage(NamedTuple):
+    """What a board page lists for one reader."""
+
+    threads: list  # the page of published threads, in the board's order
+    unread: dict  # thread id → forum.reading.queries.Unread, for a member's new posts
+    unpublished: list  # the reader's own pending and rejected threads here, newest first
+
+
 def list_threads(board, user, *, kind=None, limit, offset):
     """One page of the board's threads as the reader sees them: pinned first, then by last
-    activity, with their authors.
+    activity, with their authors; for a member also what is new to them, and their own
+    threads that wait for approval or were not approved (forum.permissions).
 
-    The offset runs over the listing index alone (a deferred join), so a deep page costs
-    about what the first one does.
+    Two queries for every reader. The offset runs over the listing index alone (a deferred
+    join), so a deep page costs about what the first one does; a member's own unpublished
+    threads ride along in the same statement, and their unread counts in the one that loads
+    the threads.
     """
     ordering = (Thread.pinned.desc(), Thread.last_activity_at.desc(), Thread.id.desc())
-    ids = db.session.scalars(
-        select(Thread.id)
+    listed = (
+        select(Thread.id.label("id"), literal(False).label("unpublished"))
         .where(_listed(board, user, kind))
         .order_by(*ordering)
         .limit(limit)
         .offset(offset)
-    ).all()
+    )
+    member = is_member(user)
+    if member and not kind and offset == 0:
+        own = (
+            select(Thread.id.label("id"), literal(True).label("unpublished"))
+            .where(
+                permissions.visible_unpublished_threads(user),
+                Thread.board_id == board.id,
+                Thread.author_id == user.id,
+            )
+            .order_by(Thread.created_at.desc(), Thread.id.desc())
+            .limit(UNPUBLISHED_LISTED)
+        )
+        listed = select(listed.subquery()).union_all(select(own.subquery()))
+    ids = {thread_id: unpublished for thread_id, unpublished in db.session.execute(listed)}
     if not ids:
-        return []
-    threads = db.session.scalars(
-        select(Thread)
-        .where(Thread.id.in_(ids))
-        .options(joinedload(Thread.author).joinedload(User.authority))
-    ).all()
-    order = {thread_id: position for position, thread_id in enumerate(ids)}
-    return sorted(threads, key=lambda thread: order[thread.id])
+        return BoardPage([], {}, [])
+    query = select(Thread).where(Thread.id.in_(ids))
+    if member:
+        columns, read, condition = unread_columns(user)
+        query = query.add_columns(*columns).outerjoin(read, condition)
+    query = query.options(joinedload(Thread.author).joinedload(User.authority))
+    threads, unpublished, unread = [], [], {}
+    for row in db.session.execute(query):
+        thread = row[0]
+        (unpublished if ids[thread.id] else threads).append(thread)
+        if member and not ids[thread.id]:
+            state = unread_from_row(*row[1:])
+            if state.count:
+                unread[thread.id] = state
+    threads.sort(key=lambda t: (t.pinned, t.last_activity_at, t.id), reverse=True)
+    unpublished.sort(key=lambda t: (t.created_at, t.id), reverse=True)
+    return BoardPage(threads, unread, unpublished)
 
 
 def _listed(board, user, kind):

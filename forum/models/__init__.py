@@ -23,6 +23,7 @@ from forum.models.following import (
 )
 from forum.models.mail import MAIL_STATUS_LABELS, Mail, MailStatus
 from forum.models.moderation import FLAG_REASONS, AdminLog, Flag, ModerationLog, Notification
+from forum.models.reading import BoardRead, Draft, ThreadRead
 from forum.models.site import REGISTRATION_POLICIES, PageChange, SiteSettings, SiteState
 from forum.models.threads import THREAD_KINDS, Post, PostRevision, Status, Thread
 
@@ -40,10 +41,12 @@ __all__ = [
     "THREAD_KINDS",
     "AdminLog",
     "Board",
+    "BoardRead",
     "Content",
     "BoardModerator",
     "BoardSubscription",
     "DigestRun",
+    "Draft",
     "Flag",
     "FollowingSettings",
     "Invitation",
@@ -64,6 +67,7 @@ __all__ = [
     "TaskForce",
     "TaskForceMember",
     "Thread",
+    "ThreadRead",
     "ThreadWatch",
     "User",
 ]

@@ -38,7 +38,9 @@ class ModerationLog(PrivateState, db.Model):
     __tablename__ = "moderation_log"
 
     id = db.Column(db.Integer, primary_key=True)
-    actor_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False, index=True)
+    # None for what the forum did by itself (a post hidden once its flags reached the
+    # board's threshold): no member decided it.
+    actor_id = db.Column(db.Integer, db.ForeignKey("users.id"), index=True)
     action = db.Column(db.String(40), nullable=False, index=True)
     board_id = db.Column(db.Integer, db.ForeignKey("boards.id"), index=True)
     thread_id = db.Column(db.Integer, db.ForeignKey("threads.id"))

@@ -145,7 +145,11 @@ def move_thread(moderator, thread, board, *, reason=""):
 
 
 def flag_post(member, post, *, reason, text=""):
-    """Record a member's flag; enough flags from different members hide the post at once."""
+    """Record a member's flag; enough flags from different members hide the post at once.
+
+    A moderator's flag is one flag like any other: to hide a post by his own decision he uses
+    hide_post, which the log records under his name.
+    """
     already = db.session.scalar(
         select(Flag.id).where(Flag.post_id == post.id, Flag.user_id == member.id)
     )
@@ -165,8 +169,10 @@ def flag_post(member, post, *, reason, text=""):
             .where(Flag.post_id == post.id, Flag.resolved_at.is_(None))
         )
         if count >= threshold:
+            # Logged as the forum's own act, not the last flagger's: a member (or a moderator,
+            # whose flag counts as one flag like anyone's) did not decide to hide it.
             _hide(post)
-            log.record(member, "auto_hide_post", post=post, reason=str(count))
+            log.record(None, "auto_hide_post", post=post, reason=str(count))
     return flag
 
 

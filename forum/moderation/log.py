@@ -26,13 +26,18 @@ ACTIONS = {
     "edit_flagged_post": _l("Edited a flagged post"),
     "hide_post": _l("Hid a post"),
     "unhide_post": _l("Showed a hidden post again"),
+    # Written under the author's name: she edited her rejected thread and sent it again.
+    "resubmit_thread": _l("Sent a rejected thread again for approval"),
 }
 
 # Reasons a moderator can pick when rejecting; anything else is the moderator's own words.
 REJECTION_REASONS = {
     "off_topic": _l("Not about this platform's subject"),
     "duplicate": _l("Already discussed in another thread"),
-    "unclear": _l("Not clear enough: please add details and post again"),
+    "unclear": _l(
+        "Not clear enough: please add details by editing the thread; it then goes back to the "
+        "moderators for approval"
+    ),
     "personal_data": _l("Contains personal data that must not be published"),
     "spam": _l("Advertising or spam"),
 }
@@ -47,7 +52,8 @@ def reason_label(reason):
 
 
 def record(actor, action, *, thread=None, post=None, board=None, from_board=None, reason=""):
-    """Add a log row for an action on a post, a thread or a board; the caller commits."""
+    """Add a log row for an action on a post, a thread or a board; the caller commits. The
+    actor is None for an automatic action (the log shows it as the system's)."""
     if action not in ACTIONS:
         raise ValueError(f"unknown moderation action {action!r}")
     if post is not None and thread is None:
@@ -56,7 +62,7 @@ def record(actor, action, *, thread=None, post=None, board=None, from_board=None
         board = thread.board
     target = post if post is not None else thread
     entry = ModerationLog(
-        actor_id=actor.id,
+        actor_id=actor.id if actor is not None else None,
         action=action,
         board_id=board.id if board is not None else None,
         from_board_id=from_board.id if from_board is not None else None,

@@ -118,6 +118,22 @@ def mark_read(user, notification_id):
     )
 
 
+def mark_seen(user, notification_ids):
+    """Mark the notifications the member has just been shown read (private state: the list
+    page is no one else's and is never cached)."""
+    if not notification_ids:
+        return
+    db.session.execute(
+        update(Notification)
+        .where(
+            Notification.id.in_(notification_ids),
+            Notification.user_id == user.id,
+            Notification.read_at.is_(None),
+        )
+        .values(read_at=utcnow())
+    )
+
+
 def show(notification, user=None):
     """The notification in the current language, with what the reader may still see."""
     text, readable = describe(notification, user)

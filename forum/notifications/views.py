@@ -19,6 +19,10 @@ def list_notifications():
     page = Page.from_request(total, current_app.config["THREADS_PER_PAGE"])
     rows = queries.list_notifications(current_user, limit=page.per_page, offset=page.offset)
     shown = [notifications.show(row) for row in rows]
+    # Seen now: they are marked read before the page is drawn, so that the header's count
+    # drops at once; the list still marks them "new" this once (Shown.unread).
+    notifications.mark_seen(current_user, [item.id for item in shown if item.unread])
+    db.session.commit()
     return render_template(
         "notifications/list.html", notifications=shown, page=page, form=ConfirmForm()
     )

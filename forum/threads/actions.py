@@ -101,7 +101,17 @@ def edit_post(editor, post, *, body, title=None):
         thread.title = new_title
     if editor.id != post.author_id:  # only a moderator edits someone else's post
         moderation_log.record(editor, "edit_post", post=post)
+    elif is_opening and thread.status == Status.REJECTED:
+        resubmit_thread(editor, thread)
     return post
+
+
+def resubmit_thread(author, thread):
+    """A rejected thread its author has edited goes back into the approval queue, logged: the
+    moderators decide again, on the new text."""
+    thread.status = Status.PENDING
+    thread.rejection_reason = None
+    moderation_log.record(author, "resubmit_thread", thread=thread)
 
 
 def delete_post(actor, post, *, reason=""):

@@ -9,6 +9,9 @@ from forum.boards.queries import get_board_by_slug
 from forum.extensions import db
 from forum.models import Status
 from forum.pagination import Page, requested_number
+from forum.reading import actions as reading
+from forum.reading import drafts
+from forum.reading import queries as reading_queries
 from forum.threads import actions, queries
 from forum.threads.forms import ConfirmForm, EditPostForm, PostForm, ThreadForm
 
@@ -33,7 +36,7 @@ def show_thread(thread_id):
     number, per_page = requested_number(), current_app.config["POSTS_PER_PAGE"]
     posts, total = queries.page_of_posts(thread, current_user, number=number, per_page=per_page)
     page = Page.checked(number, per_page, total)
-    return render_template(
+    html = render_template(
         "threads/thread.html",
         thread=thread,
         posts=posts,
@@ -44,6 +47,12 @@ def show_thread(thread_id):
         reply_form=PostForm if permissions.can_reply(thread) else None,
         max_depth=current_app.config["MAX_REPLY_DEPTH"],
     )
+    if current_user.is_authenticated:
+        # Private state: one statement, and no page change logged (forum.models.reading).
+        # After rendering: the commit expires the rows the page shows.
+        reading.record_read(current_user, thread, [p.id for p in posts if p.is_visible_to_all])
+        db.session.commit()
+    return html
 
 
 @bp.get("/t/<int:thread_id>/<slug>")
@@ -64,14 +73,16 @@ def show_post(post_id):
 
 
 @bp.route("/t/new", methods=["GET", "POST"])
-@login_required
+@drafts.resends_expired_form
 @limits.apply(limits.post, limits.preview)
 def new_thread():
     board = get_board_by_slug(request.args.get("board", ""))
+    if not current_user.is_authenticated:
+        return drafts.log_in_keeping_text(board_id=board.id if board is not None else None)
     permissions.require(permissions.can_read_board(board))
     permissions.require(permissions.can_start_thread(board), hide=False)
     form = ThreadForm()
-    preview = None
+    preview, kept = None, None
     if form.validate_on_submit():
         if form.preview.data:
             preview = markup.render(form.body.data)
@@ -80,21 +91,40 @@ def new_thread():
                 current_user, board, title=form.title.data, kind=form.kind.data,
                 body=form.body.data,
             )  # fmt: skip
+            reading.discard_draft(current_user.id, board_id=board.id)
             db.session.commit()
             if thread.status == Status.PENDING:
                 flash(_("Your thread was sent to the moderators and will appear once approved."),
                       "info")  # fmt: skip
-            return redirect(url_for("threads.show_thread", thread_id=thread.id))
+            # To the opening post: the browser's copy of the text (static/js/drafts.js) is
+            # dropped on arriving at the post sent.
+            return redirect(url_for("threads.show_post", post_id=thread.first_post_id))
+    elif form.csrf_token.errors:
+        _keep(form, board_id=board.id)
+    elif not form.is_submitted():
+        kept = _restore(form, board_id=board.id)
     status = 422 if form.errors else 200
-    return render_template("threads/new.html", form=form, board=board, preview=preview), status
+    page = render_template("threads/new.html", form=form, board=board, preview=preview,
+                           kept=kept)  # fmt: skip
+    return page, status
 
 
 @bp.route("/t/<int:thread_id>/reply", methods=["GET", "POST"])
-@login_required
+@drafts.resends_expired_form
 @limits.apply(limits.post, limits.preview)
 def reply(thread_id):
+    if not current_user.is_authenticated and request.method != "POST":
+        return drafts.log_in_keeping_text()
+    if not current_user.is_authenticated:
+        thread = queries.get_thread(thread_id)
+        parent = queries.get_post(_int_or_none(request.form.get("parent_id")) or 0)
+        return drafts.log_in_keeping_text(
+            thread_id=thread.id if thread is not None else None,
+            parent_id=parent.id if parent is not None and parent.thread_id == thread_id else None,
+        )
     thread = _readable_thread(thread_id)
     form = PostForm()
+    kept = None if form.is_submitted() else _restore(form, thread_id=thread.id)
     parent_id = request.values.get("to", type=int) or _int_or_none(form.parent_id.data)
     parent = None
     if parent_id:
@@ -111,18 +141,46 @@ def reply(thread_id):
             preview = markup.render(form.body.data)
         else:
             post = actions.reply(current_user, thread, body=form.body.data, parent=parent)
+            reading.discard_draft(current_user.id, thread_id=thread.id)
             db.session.commit()
             if post.status == Status.PENDING:
                 flash(_("Your reply will appear once a moderator approves it."), "info")
             return redirect(url_for("threads.show_post", post_id=post.id))
+    elif form.csrf_token.errors:
+        _keep(form, thread_id=thread.id, parent_id=parent.id if parent else None)
     status = 422 if form.errors else 200
     page = render_template(
-        "threads/reply.html", thread=thread, parent=parent, form=form, preview=preview
+        "threads/reply.html", thread=thread, parent=parent, form=form, preview=preview, kept=kept
     )
     return page, status
 
 
+def _keep(form, **place):
+    """The form's token was refused: keep the text server-side too, until it is sent."""
+    title, kind = getattr(form, "title", None), getattr(form, "kind", None)
+    reading.keep_draft(
+        current_user.id, body=form.body.data or "", title=title.data if title else "",
+        kind=kind.data if kind else "", **place,
+    )  # fmt: skip
+    db.session.commit()
+
+
+def _restore(form, **place):
+    """Fill an unsent form with the member's kept draft for it, if any; returns the draft."""
+    draft = reading_queries.get_draft(current_user, **place)
+    if draft is None:
+        return None
+    form.body.data = draft.body
+    if hasattr(form, "title"):
+        form.title.data = draft.title
+        form.kind.data = draft.kind or form.kind.data
+    if draft.parent_id and not request.args.get("to"):
+        form.parent_id.data = str(draft.parent_id)
+    return draft
+
+
 @bp.route("/p/<int:post_id>/edit", methods=["GET", "POST"])
+@drafts.resends_expired_form
 @login_required
 @limits.apply(limits.preview)
 def edit_post(post_id):
@@ -138,12 +196,17 @@ def edit_post(post_id):
         elif form.preview.data:
             preview = markup.render(form.body.data)
         else:
+            was_rejected = post.thread.status == Status.REJECTED
             actions.edit_post(
                 current_user, post, body=form.body.data,
                 title=form.title.data if is_opening else None,
             )  # fmt: skip
             db.session.commit()
-            flash(_("Your changes were saved."), "success")
+            if was_rejected and post.thread.status == Status.PENDING:
+                flash(_("Your thread was sent to the moderators again and will appear once "
+                        "approved."), "info")  # fmt: skip
+            else:
+                flash(_("Your changes were saved."), "success")
             return redirect(url_for("threads.show_post", post_id=post.id))
     status = 422 if form.errors else 200
     page = render_template(

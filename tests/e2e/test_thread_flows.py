@@ -26,15 +26,19 @@ def test_a_new_thread_waits_for_approval(open_page, person):
     expect(preview.locator("strong")).to_have_text("raise")
 
     page.get_by_role("button", name="Start the thread").click()
-    expect(page).to_have_url(re.compile(r"/t/\d+$"))
+    expect(page).to_have_url(re.compile(r"/t/\d+#post-\d+$"))  # at its opening post
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Collecting property tax in small councils"
     )
     expect(page.locator(".notice-pending")).to_contain_text("Awaiting approval")
     expect(page.locator(".flash")).to_contain_text("will appear once approved")
 
+    # Its author still sees it on the board, apart from the published threads, marked.
     page.goto("/b/financial-management")
-    expect(page.get_by_text("Collecting property tax in small councils")).to_have_count(0)
+    waiting = page.locator(".unpublished-threads")
+    expect(waiting).to_contain_text("Collecting property tax in small councils")
+    expect(waiting).to_contain_text("Awaiting approval")
+    expect(page.locator(".thread-list")).to_have_count(0)
 
 
 @pytest.fixture
