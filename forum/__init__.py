@@ -21,12 +21,13 @@ def create_app(test_config=None):
     _init_extensions(app)
     _register_blueprints(app)
 
-    from forum import cache, cli, errors, templating
+    from forum import cache, cli, errors, headers, templating
 
     cli.register(app)
     errors.register(app)
     templating.register(app)
     cache.init_app(app)
+    headers.init_app(app)
     return app
 
 

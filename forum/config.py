@@ -18,6 +18,9 @@ class Defaults:
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # The largest request body read (a post is at most 50,000 characters, 300 KB as a form);
+    # past it the answer is 413.
+    MAX_CONTENT_LENGTH = 1024 * 1024
     WTF_CSRF_TIME_LIMIT = None  # a form left open over lunch must still submit
 
     PASSWORD_HASH_METHOD = "scrypt"
