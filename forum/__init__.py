@@ -18,6 +18,9 @@ def create_app(test_config=None):
     from forum import config
 
     config.load(app, test_config)
+    from forum import inputs
+
+    inputs.init_app(app)  # before the blueprints: their ids use its URL converter
     _init_extensions(app)
     _register_blueprints(app)
 
@@ -58,7 +61,7 @@ def _init_extensions(app):
     @login_manager.user_loader
     def load_user(session_id):
         user_id, _, token = session_id.partition(".")
-        user = get_user(int(user_id)) if user_id.isdigit() else None
+        user = get_user(int(user_id)) if user_id.isascii() and user_id.isdigit() else None
         # A suspended or deactivated member is logged out on their next request, and a session
         # from before a suspension or password change never comes back.
         if user is None or not user.is_active or token != user.session_token:

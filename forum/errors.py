@@ -1,8 +1,11 @@
 """Localised error pages (and JSON for JSON clients)."""
 
-from flask import render_template, request
+from flask import current_app, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
+
+from forum.extensions import db
 
 
 def register(app):
@@ -13,16 +16,32 @@ def register(app):
 
     for code in (400, 403, 404, 405, 413, 500):
         app.register_error_handler(code, _render_error)
+    app.register_error_handler(DataError, _value_out_of_range)
+    # SQLite's driver refuses a number past 64 bits itself, before SQLAlchemy sees it.
+    app.register_error_handler(OverflowError, _value_out_of_range)
+
+
+def _value_out_of_range(error):
+    """A value the database cannot hold (a number past BIGINT, a malformed one) names no row:
+    404 when reading, 422 when writing. Never 500: it is the request's fault."""
+    db.session.rollback()
+    current_app.logger.info("value refused by the database: %s", str(error).splitlines()[0])
+    code = 404 if request.method in ("GET", "HEAD") else 422
+    return _page(code)
 
 
 def _render_error(error):
-    code = getattr(error, "code", 500) or 500
+    return _page(getattr(error, "code", 500) or 500)
+
+
+def _page(code):
     messages = {
         400: _("The request could not be understood."),
         403: _("You are not allowed to do that."),
         404: _("The page you asked for does not exist."),
         405: _("That method is not allowed here."),
         413: _("What you sent is too large."),
+        422: _("Some of what you sent cannot be used."),
         500: _("Something went wrong on our side. Please try again later."),
     }
     message = messages.get(code, messages[500])

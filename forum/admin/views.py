@@ -37,6 +37,7 @@ from forum.admin.forms import (
 )
 from forum.boards.queries import get_board
 from forum.extensions import db
+from forum.inputs import id_number
 from forum.models import BOARD_ACCESS, MAIL_STATUS_LABELS
 from forum.models.boards import BOARD_POSTING
 from forum.pagination import Page
@@ -204,7 +205,7 @@ def new_board():
     if request.method == "GET":
         form.position.data = queries.next_board_position()
         # From a task force's page: a restricted board for it.
-        task_force = queries.get_task_force(request.args.get("task_force", 0, type=int))
+        task_force = queries.get_task_force(request.args.get("task_force", 0, type=id_number))
         if task_force is not None:
             form.task_force_id.data, form.access.data = task_force.id, "restricted"
     if form.validate_on_submit():
