@@ -12,6 +12,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from forum.forms import Form
+from forum.names import visible
 
 PASSWORD_MIN = 10
 
@@ -29,6 +30,7 @@ class LoginForm(Form):
 class RegisterForm(Form):
     display_name = StringField(
         _l("Display name"),
+        filters=[visible],
         validators=[_required(), Length(max=80, message=_l("At most %(max)d characters."))],
     )
     email = EmailField(
@@ -60,6 +62,7 @@ class RegisterForm(Form):
 class SettingsForm(Form):
     display_name = StringField(
         _l("Display name"),
+        filters=[visible],
         validators=[_required(), Length(max=80, message=_l("At most %(max)d characters."))],
     )
     job_title = StringField(

@@ -28,6 +28,7 @@ from forum.forms import Form
 from forum.i18n import pick
 from forum.models import AUTHORITY_KINDS, BOARD_ACCESS, GOVERNORATES
 from forum.models.boards import BOARD_POSTING
+from forum.names import visible
 
 ROLE_LABELS = {
     "member": _l("Member"),
@@ -61,6 +62,7 @@ def _governorates():
 def _slug_field():
     return StringField(
         _l("Slug (in addresses)"),
+        filters=[visible],
         validators=[
             _required(),
             _max(80),
