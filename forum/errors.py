@@ -3,7 +3,7 @@
 from flask import current_app, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, OperationalError
 
 from forum.extensions import db
 
@@ -19,6 +19,27 @@ def register(app):
     app.register_error_handler(DataError, _value_out_of_range)
     # SQLite's driver refuses a number past 64 bits itself, before SQLAlchemy sees it.
     app.register_error_handler(OverflowError, _value_out_of_range)
+    app.register_error_handler(OperationalError, _database_busy)
+
+
+RETRY_AFTER_SECONDS = 5
+
+
+def _database_busy(error):
+    """A lock that outlasted the busy timeout (SQLite with writers in several processes, a
+    PostgreSQL lock_timeout) is a moment's congestion: 503 and when to try again, not 500."""
+    db.session.rollback()
+    if not _is_lock_timeout(error):
+        current_app.logger.error("database error", exc_info=error)
+        return _page(500)
+    current_app.logger.warning("database busy: %s", str(error.orig).splitlines()[0])
+    body, code = _page(503)
+    return body, code, {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
+
+
+def _is_lock_timeout(error):
+    message = str(error.orig).lower()
+    return "database is locked" in message or getattr(error.orig, "sqlstate", None) == "55P03"
 
 
 def _value_out_of_range(error):
@@ -43,6 +64,7 @@ def _page(code):
         413: _("What you sent is too large."),
         422: _("Some of what you sent cannot be used."),
         500: _("Something went wrong on our side. Please try again later."),
+        503: _("The forum is busy. Please try again in a few seconds."),
     }
     message = messages.get(code, messages[500])
     if request.accept_mimetypes.best == "application/json":
