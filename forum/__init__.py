@@ -18,15 +18,19 @@ def create_app(test_config=None):
     from forum import config
 
     config.load(app, test_config)
+    from forum import inputs
+
+    inputs.init_app(app)  # before the blueprints: their ids use its URL converter
     _init_extensions(app)
     _register_blueprints(app)
 
-    from forum import cache, cli, errors, templating
+    from forum import cache, cli, errors, headers, templating
 
     cli.register(app)
     errors.register(app)
     templating.register(app)
     cache.init_app(app)
+    headers.init_app(app)
     return app
 
 

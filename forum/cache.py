@@ -1,5 +1,5 @@
-"""HTTP caching: visitors' pages kept per worker and invalidated by scope, members' pages
-revalidated by ETag, and year-long static files.
+"""HTTP caching: visitors' pages kept per worker and invalidated by scope, members' pages kept
+by no one, and year-long static files.
 
 A visitor's page (anonymous, GET, no flashed message) depends only on the address, the
 language and the forum's content, so one copy serves every visitor. While it renders, the
@@ -14,12 +14,12 @@ A page is stored only when no change was read while it rendered, so a page can n
 older than the log the worker has read. Pages must not show the time relative to now ("5
 minutes ago"): tests render each cacheable page a day apart and compare.
 
-Members' pages carry their own header, tokens and state and are not stored; they get an ETag
-so that an unchanged page costs no transfer.
+Members' pages carry their own header, tokens and state: they are not stored here, and
+`Cache-Control: private, no-store` keeps them out of the browser's cache and any proxy's, so that
+the next person at a shared computer cannot page back through them after logout. (They used to
+be revalidated by ETag; a browser that may keep no copy has nothing to revalidate.)
 """
 
-import hashlib
-import re
 import threading
 from collections import OrderedDict
 from contextvars import ContextVar
@@ -122,7 +122,7 @@ class PageCache:
 def init_app(app):
     """Page caching per worker (PAGE_CACHE_BYTES, 0 turns it off) and HTTP cache headers."""
     app.after_request(_static_cache_headers)
-    app.after_request(_revalidate_members_pages)
+    app.after_request(_keep_members_pages_private)
     max_bytes = app.config["PAGE_CACHE_BYTES"]
     if max_bytes <= 0:
         return
@@ -207,30 +207,12 @@ def _storable(response):
     )
 
 
-def _revalidate_members_pages(response):
-    """A member's page may be kept by their browser only, and revalidated by its ETag."""
-    if (
-        request.method == "GET"
-        and "_user_id" in session
-        and response.status_code == 200
-        and response.mimetype == "text/html"
-        and not response.direct_passthrough
-    ):
-        response.cache_control.private = True
-        response.cache_control.no_cache = True
-        response.set_etag(_member_page_etag(response.get_data()))
-        response.make_conditional(request)
+def _keep_members_pages_private(response):
+    """Anything answered to a member (pages, redirects, errors) is kept by no cache."""
+    if "_user_id" in session and request.endpoint != "static":
+        response.headers["Cache-Control"] = "private, no-store"
+        response.headers.pop("ETag", None)
     return response
-
-
-# A form token is signed with the second it was made, so two renders of one page differ in
-# it alone. The token in the browser's copy stays valid (WTF_CSRF_TIME_LIMIT is None and the
-# session's secret is the same), so the tag leaves the tokens' values out.
-_CSRF_VALUE = re.compile(rb'(name="csrf_token"[^>]*value=")[^"]*')
-
-
-def _member_page_etag(body):
-    return hashlib.sha256(_CSRF_VALUE.sub(rb"\1", body)).hexdigest()[:32]
 
 
 # Static files ----------------------------------------------------------------------------

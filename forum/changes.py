@@ -42,10 +42,25 @@ def touch(session, *scopes):
     session.info.setdefault(_SCOPES, set()).update(scopes)
 
 
-def log_site_change():
-    """Record a change to everything, for writes made outside the application; commits."""
+def log_site_change(after=0):
+    """Record a change to everything, for writes made outside the application; commits.
+
+    after: a version the change's must pass. A restored database's log stops at the version
+    of its backup, older than what the workers have read, who would never read further.
+    """
+    if after:
+        db.session.execute(
+            update(_SITE_STATE)
+            .where(_SITE_STATE.c.id == 1, _SITE_STATE.c.version < after)
+            .values(version=after)
+        )
     touch(db.session, SITE)
     db.session.commit()
+
+
+def head_version():
+    """The newest content version (0 for a database with none yet)."""
+    return db.session.execute(_HEAD).scalar() or 0
 
 
 @event.listens_for(db.session, "after_flush")

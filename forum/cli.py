@@ -10,7 +10,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from flask_migrate import upgrade
 
-from forum import changes, demo, digests, mail, seed, worker
+from forum import backup, changes, demo, digests, mail, seed, worker
 from forum.accounts.actions import AccountError, register_user
 from forum.accounts.queries import find_user_by_email
 from forum.admin.actions import AdminError, find_authority
@@ -93,6 +93,29 @@ def _find_authority(value):
     if found is None:
         raise click.BadParameter(f"no local authority {value!r}", param_hint="--authority")
     return found
+
+
+@forum_cli.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(path):
+    """Write a consistent snapshot of the database to PATH, while the forum runs."""
+    try:
+        backup.backup(path)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Backed up the database to {path}.")
+
+
+@forum_cli.command("restore")
+@click.argument("path", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.confirmation_option(prompt="Replace everything in the database by this backup?")
+def restore_command(path):
+    """Replace the database's content by the backup at PATH (from `flask forum backup`)."""
+    try:
+        backup.restore(path)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Restored the database from {path}; every page cache will start afresh.")
 
 
 @cache_cli.command("bump")

@@ -26,6 +26,9 @@ class Defaults:
     REMEMBER_COOKIE_DURATION = timedelta(days=30)
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # The largest request body read (a post is at most 50,000 characters, 300 KB as a form);
+    # past it the answer is 413.
+    MAX_CONTENT_LENGTH = 1024 * 1024
     WTF_CSRF_TIME_LIMIT = None  # a form left open over lunch must still submit
 
     PASSWORD_HASH_METHOD = "scrypt"

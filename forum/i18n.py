@@ -1,6 +1,6 @@
 """Language choice (Arabic first) and the helpers that pick a localised value."""
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -8,6 +8,8 @@ from flask_login import current_user
 def select_locale():
     """A member's preference, then the visitor's switch, then Accept-Language, then Arabic."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return languages[0]  # a command or a job (mail picks its reader's with force_locale)
     if current_user and current_user.is_authenticated and current_user.language in languages:
         return current_user.language
     if session.get("language") in languages:

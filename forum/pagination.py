@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 from flask import abort, request
 
+MAX_PAGE = 10**9
+
 
 @dataclass(frozen=True)
 class Page:
@@ -53,8 +55,9 @@ class Page:
 
 
 def requested_number():
-    """The page number asked for in ?page= (1 by default); 404 for a number below 1."""
+    """The page number asked for in ?page= (1 by default); 404 for a number below 1 or past
+    any list's length (its offset must fit the database's integers)."""
     number = request.args.get("page", 1, type=int)
-    if number < 1:
+    if not 1 <= number <= MAX_PAGE:
         abort(404)
     return number

@@ -429,8 +429,14 @@ def test_without_a_mail_server_mail_is_kept_for_administrators_to_read(
     page = as_admin.get(f"/admin/mail/{mail_id}").get_data(as_text=True)
     assert "Message-ID" in page and "List-Unsubscribe" in page
     assert "مرحبًا سلمى الخطيب" in page  # the plain part
-    # The HTML part only inside a sandboxed frame, escaped into its srcdoc attribute.
-    assert re.search(r'<iframe[^>]* sandbox=""[^>]* srcdoc="&lt;!doctype html&gt;', page)
+    # The HTML part only inside a sandboxed frame, from its own address under its own policy.
+    assert re.search(rf'<iframe[^>]* sandbox=""[^>]* src="/admin/mail/{mail_id}/html"', page)
+    frame = as_admin.get(f"/admin/mail/{mail_id}/html")
+    assert frame.get_data(as_text=True).startswith("<!doctype html>")
+    assert "style-src 'unsafe-inline'" in frame.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'self'" in frame.headers["Content-Security-Policy"]
+    assert "script-src" not in frame.headers["Content-Security-Policy"]  # default-src 'none'
+    assert frame.headers["X-Frame-Options"] == "SAMEORIGIN"
     assert '<html lang="ar" dir="rtl">' in page  # the admin page itself
     assert page.count("<html") == 1
     assert f'action="/admin/mail/{mail_id}/retry"' in page
@@ -438,6 +444,7 @@ def test_without_a_mail_server_mail_is_kept_for_administrators_to_read(
     as_member = login(member, on=app.test_client())
     assert as_member.get("/admin/mail").status_code == 404
     assert as_member.get(f"/admin/mail/{mail_id}").status_code == 404
+    assert as_member.get(f"/admin/mail/{mail_id}/html").status_code == 404
 
 
 def test_the_dashboard_counts_failed_mail(app, client, login, admin, reader):

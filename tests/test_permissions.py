@@ -244,6 +244,7 @@ CASES = [
     Case("admin.list_mail", "GET", "/admin/mail", ADMIN_ONLY),
     Case("admin.list_mail", "GET", "/admin/mail?status=failed", ADMIN_ONLY),
     Case("admin.show_mail", "GET", "/admin/mail/{mail}", ADMIN_ONLY),
+    Case("admin.show_mail_html", "GET", "/admin/mail/{mail}/html", ADMIN_ONLY),
     Case("admin.retry_mail", "POST", "/admin/mail/{mail}/retry", ADMIN_ONLY, data={},
          ok=Answer(302, "/admin/mail/{mail}")),
     # Following (forum.following): members follow and watch what they may read. Unsubscribe

@@ -5,14 +5,20 @@ from flask_babel import lazy_gettext as _l
 
 from forum import mail
 from forum.accounts import sessions, tokens
-from forum.accounts.queries import find_user_by_email
+from forum.accounts.queries import find_user_by_email, user_whose_name_looks_like
 from forum.clock import utcnow
 from forum.extensions import db
 from forum.models import ROLES, User
+from forum.names import likeness_key, visible
 
 
 class AccountError(ValueError):
-    """A rule about accounts was broken; the message is for the person who broke it."""
+    """A rule about accounts was broken; the message is for the person who broke it, shown
+    beside the form's `field`."""
+
+    def __init__(self, message, field="email"):
+        super().__init__(message)
+        self.field = field
 
 
 def register_user(
@@ -27,9 +33,10 @@ def register_user(
         raise AccountError(_("Unknown role."))
     if find_user_by_email(email) is not None:
         raise AccountError(_("An account with this email already exists."))
+    display_name = _checked_display_name(display_name, None)
     user = User(
         email=User.normalize_email(email),
-        display_name=display_name.strip(),
+        display_name=display_name,
         authority=authority,
         job_title=(job_title or "").strip(),
         role=role,
@@ -152,9 +159,26 @@ def authenticate(email, password):
 
 
 def update_settings(user, *, display_name, job_title, language):
-    user.display_name = display_name.strip()
+    user.display_name = _checked_display_name(display_name, user)
     user.job_title = (job_title or "").strip()
     user.language = language
+
+
+def _checked_display_name(display_name, user):
+    """The name without invisible characters; refused when nothing is left, or when it looks
+    like another member's (a staff member's above all) once normalised."""
+    name = visible(display_name)
+    if not name:
+        raise AccountError(_("The display name must have visible letters."), "display_name")
+    if user is not None and likeness_key(name) == likeness_key(user.display_name):
+        return name  # their own name, written another way
+    if user_whose_name_looks_like(name, other_than=user) is not None:
+        raise AccountError(
+            _("This display name is too like another member's. Add something that tells you "
+              "apart, such as your local authority."),
+            "display_name",
+        )  # fmt: skip
+    return name
 
 
 def change_password(user, new_password):

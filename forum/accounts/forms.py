@@ -14,6 +14,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from forum.accounts.passwords import NewPassword
 from forum.forms import Form
+from forum.names import visible
 
 
 def _required():
@@ -29,6 +30,7 @@ class LoginForm(Form):
 class RegisterForm(Form):
     display_name = StringField(
         _l("Display name"),
+        filters=[visible],
         validators=[_required(), Length(max=80, message=_l("At most %(max)d characters."))],
     )
     email = EmailField(
@@ -56,6 +58,7 @@ class RegisterForm(Form):
 class SettingsForm(Form):
     display_name = StringField(
         _l("Display name"),
+        filters=[visible],
         validators=[_required(), Length(max=80, message=_l("At most %(max)d characters."))],
     )
     job_title = StringField(

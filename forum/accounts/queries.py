@@ -20,6 +20,7 @@ from forum.models import (
     User,
 )
 from forum.models.accounts import token_digest
+from forum.names import likeness_key
 
 
 def get_user(user_id):
@@ -63,6 +64,23 @@ def find_invitation(token):
 def find_user_by_email(email):
     """The account with this email in any letter case, or None."""
     return db.session.scalar(select(User).where(User.email == User.normalize_email(email)))
+
+
+def user_whose_name_looks_like(name, *, other_than=None):
+    """A member whose display name has the same likeness key (forum.names) as `name`, or None.
+
+    Every name is read: display names cannot be compared in SQL, and reading a few thousand
+    short strings takes milliseconds, once per registration or rename."""
+    key = likeness_key(name)
+    if not key:
+        return None
+    query = select(User.id, User.display_name)
+    if other_than is not None:
+        query = query.where(User.id != other_than.id)
+    for user_id, display_name in db.session.execute(query):
+        if likeness_key(display_name) == key:
+            return user_id
+    return None
 
 
 def recent_posts(author, user, *, limit):

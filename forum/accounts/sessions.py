@@ -67,7 +67,7 @@ def prune_expired():
 def load_user(session_id):
     """Flask-Login's user loader: the member whose login this is, if it still holds."""
     user_id, token, key = (session_id.split(".") + ["", ""])[:3]
-    if not user_id.isdigit() or not key:
+    if not (user_id.isascii() and user_id.isdigit() and len(user_id) <= 18) or not key:
         return None
     user = queries.user_with_login(int(user_id), token_digest(key), utcnow())
     # A suspended or deactivated member is logged out on their next request, and a session

@@ -63,7 +63,7 @@ def register():
                 job_title=form.job_title.data, language=current_language(),
             )  # fmt: skip
         except actions.AccountError as error:
-            form.email.errors.append(str(error))
+            getattr(form, error.field).errors.append(str(error))
         else:
             db.session.commit()
             # The same page whether the address was new or already had an account.
@@ -215,15 +215,20 @@ def profile(user_id):
 def settings():
     form = SettingsForm(obj=current_user)
     if form.validate_on_submit():
-        actions.update_settings(
-            current_user,
-            display_name=form.display_name.data,
-            job_title=form.job_title.data,
-            language=form.language.data,
-        )
-        db.session.commit()
-        flash(_("Your settings were saved."), "success")
-        return redirect(url_for("accounts.settings"))
+        try:
+            actions.update_settings(
+                current_user,
+                display_name=form.display_name.data,
+                job_title=form.job_title.data,
+                language=form.language.data,
+            )
+        except actions.AccountError as error:
+            db.session.rollback()
+            getattr(form, error.field).errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("Your settings were saved."), "success")
+            return redirect(url_for("accounts.settings"))
     return _settings_page(form, PasswordForm(prefix="password"))
 
 

@@ -28,6 +28,7 @@ from forum.forms import Form
 from forum.i18n import pick
 from forum.models import AUTHORITY_KINDS, BOARD_ACCESS, GOVERNORATES
 from forum.models.boards import BOARD_POSTING
+from forum.names import visible
 
 REGISTRATION_LABELS = {
     "open": _l("Open: anyone may create an account"),
@@ -68,6 +69,7 @@ def _governorates():
 def _slug_field():
     return StringField(
         _l("Slug (in addresses)"),
+        filters=[visible],
         validators=[
             _required(),
             _max(80),

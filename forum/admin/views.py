@@ -7,13 +7,22 @@ a refusal from the action rolls the whole change back and is shown on the form.
 
 from datetime import datetime, time
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from forum import headers, permissions
 from forum import mail as outbox
-from forum import permissions
 from forum.accounts.queries import (
     find_user_by_email,
     get_authority,
@@ -37,6 +46,7 @@ from forum.admin.forms import (
 )
 from forum.boards.queries import get_board
 from forum.extensions import db
+from forum.inputs import id_number
 from forum.models import BOARD_ACCESS, MAIL_STATUS_LABELS
 from forum.models.boards import BOARD_POSTING
 from forum.pagination import Page
@@ -209,7 +219,7 @@ def new_board():
     if request.method == "GET":
         form.position.data = queries.next_board_position()
         # From a task force's page: a restricted board for it.
-        task_force = queries.get_task_force(request.args.get("task_force", 0, type=int))
+        task_force = queries.get_task_force(request.args.get("task_force", 0, type=id_number))
         if task_force is not None:
             form.task_force_id.data, form.access.data = task_force.id, "restricted"
     if form.validate_on_submit():
@@ -416,6 +426,16 @@ def show_mail(mail_id):
     headers = [(name, str(value)) for name, value in outbox.build_message(mail).items()]
     return render_template("admin/mail.html", mail=mail, headers=headers,
                            can_retry=outbox.can_retry(mail))  # fmt: skip
+
+
+@bp.get("/mail/<int:mail_id>/html")
+def show_mail_html(mail_id):
+    """The mail's HTML part alone, for the frame of its page: under a policy of its own that
+    allows its inline styles, no script, and framing by the forum only."""
+    mail = _found(queries.get_mail(mail_id))
+    response = make_response(mail.html_body or "")
+    response.mimetype = "text/html"
+    return headers.allow_framing_by_the_forum(response)
 
 
 @bp.post("/mail/<int:mail_id>/retry")

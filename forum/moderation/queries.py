@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from forum import permissions
 from forum.extensions import db
+from forum.inputs import id_number
 from forum.models import Board, Flag, ModerationLog, Post, Status, Thread, User
 from forum.notifications.queries import unread_count
 
@@ -129,13 +130,15 @@ def queue_items(user, limit=QUEUE_LIMIT):
 def find_item(token):
     """The thread or reply a queue token ("thread-12", "post-34") names, or None."""
     kind, _, number = (token or "").partition("-")
-    if not number.isdigit():
+    try:
+        number = id_number(number)
+    except ValueError:
         return None
     if kind == "thread":
-        thread = db.session.get(Thread, int(number))
+        thread = db.session.get(Thread, number)
         return QueueItem("thread", thread, thread.first_post) if thread else None
     if kind == "post":
-        post = db.session.get(Post, int(number))
+        post = db.session.get(Post, number)
         return QueueItem("post", post.thread, post) if post else None
     return None
 

@@ -287,6 +287,9 @@ def show_log():
     entries = queries.list_log_entries(
         current_user, **narrowed, limit=page.per_page, offset=page.offset
     )
-    filters = {key: value for key, value in request.args.items() if key != "page" and value}
+    # Only the form's own fields go into the page links' url_for: any other parameter
+    # (`_external`, `_scheme`, `_method`) would steer it.
+    filters = {field.name: field.data for field in (form.board, form.moderator, form.action)
+               if field.data}  # fmt: skip
     return render_template("moderation/log.html", entries=entries, form=form, page=page,
                            filters=filters, actions=ACTIONS)  # fmt: skip

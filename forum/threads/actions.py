@@ -15,6 +15,7 @@ from forum.links import path_for
 from forum.models import Board, Post, PostRevision, Status, Thread, User
 from forum.models.threads import PATH_SEGMENT
 from forum.moderation import log as moderation_log
+from forum.names import visible
 from forum.permissions import can_moderate_board, needs_approval
 
 
@@ -22,12 +23,21 @@ class ThreadError(ValueError):
     """A rule about threads was broken; the message is shown to the person who tried."""
 
 
+def _visible_title(title):
+    """The title without invisible characters (forum.names); the forms have refused one that
+    is left empty."""
+    title = visible(title)
+    if not title:
+        raise ThreadError(_("The title must have visible letters."))
+    return title
+
+
 def start_thread(author, board, *, title, kind, body):
     """Create a thread with its opening post, published or pending by the board's rules."""
     now = utcnow()
     status = Status.PENDING if needs_approval(author, board) else Status.PUBLISHED
     thread = Thread(
-        board=board, author=author, title=title.strip(), kind=kind, status=status,
+        board=board, author=author, title=_visible_title(title), kind=kind, status=status,
         created_at=now, last_activity_at=now,
     )  # fmt: skip
     db.session.add(thread)
@@ -81,7 +91,7 @@ def edit_post(editor, post, *, body, title=None):
     """Change a post's text (and its thread's title, for an opening post), keeping the old one."""
     thread = post.thread
     is_opening = thread.first_post_id == post.id
-    new_title = title.strip() if (title is not None and is_opening) else None
+    new_title = _visible_title(title) if (title is not None and is_opening) else None
     if body == post.body_source and (new_title is None or new_title == thread.title):
         return post
     db.session.add(

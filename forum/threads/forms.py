@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from forum.forms import Form
 from forum.models.threads import THREAD_KINDS
+from forum.names import visible
 
 
 def _required():
@@ -49,6 +50,7 @@ class PostForm(Form):
 class ThreadForm(Form):
     title = StringField(
         _l("Title"),
+        filters=[visible],
         validators=[_required(), _NotBlank(), _MaxLength("TITLE_MAX_LENGTH"),
                     Length(min=3, message=_l("At least %(min)d characters."))],
     )  # fmt: skip
@@ -67,6 +69,7 @@ class ThreadForm(Form):
 class EditPostForm(Form):
     title = StringField(
         _l("Title"),
+        filters=[visible],
         validators=[_MaxLength("TITLE_MAX_LENGTH")],
     )
     body = TextAreaField(

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from forum import limits, markup, permissions
 from forum.boards.queries import get_board_by_slug
 from forum.extensions import db
+from forum.inputs import id_number
 from forum.models import Status
 from forum.pagination import Page, requested_number
 from forum.reading import actions as reading
@@ -57,8 +58,11 @@ def show_thread(thread_id):
 
 @bp.get("/t/<int:thread_id>/<slug>")
 def show_thread_with_slug(thread_id, slug):
-    """Links with a slug keep working; the canonical address has none."""
-    return redirect(url_for("threads.show_thread", thread_id=thread_id, **request.args), 301)
+    """Links with a slug keep working; the canonical address has none. Only the page number
+    goes along: any other parameter (`thread_id`, `_method`, `_external`) would steer url_for."""
+    page = request.args.get("page", type=id_number)
+    args = {"page": page} if page else {}
+    return redirect(url_for("threads.show_thread", thread_id=thread_id, **args), 301)
 
 
 @bp.get("/p/<int:post_id>")
@@ -117,7 +121,7 @@ def reply(thread_id):
         return drafts.log_in_keeping_text()
     if not current_user.is_authenticated:
         thread = queries.get_thread(thread_id)
-        parent = queries.get_post(_int_or_none(request.form.get("parent_id")) or 0)
+        parent = queries.get_post(_id_or_none(request.form.get("parent_id")) or 0)
         return drafts.log_in_keeping_text(
             thread_id=thread.id if thread is not None else None,
             parent_id=parent.id if parent is not None and parent.thread_id == thread_id else None,
@@ -125,7 +129,7 @@ def reply(thread_id):
     thread = _readable_thread(thread_id)
     form = PostForm()
     kept = None if form.is_submitted() else _restore(form, thread_id=thread.id)
-    parent_id = request.values.get("to", type=int) or _int_or_none(form.parent_id.data)
+    parent_id = request.values.get("to", type=id_number) or _id_or_none(form.parent_id.data)
     parent = None
     if parent_id:
         parent = queries.get_post(parent_id)
@@ -233,8 +237,8 @@ def delete_post(post_id):
     return render_template("threads/delete.html", post=post, form=form)
 
 
-def _int_or_none(value):
+def _id_or_none(value):
     try:
-        return int(value)
+        return id_number(value)
     except (TypeError, ValueError):
         return None

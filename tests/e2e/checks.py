@@ -1,5 +1,6 @@
 """The outside tools of the browser suite (Chromium, axe-core, vnu-jar, java) and their checks."""
 
+import functools
 import json
 import os
 import shutil
@@ -40,9 +41,30 @@ def missing_tools():
     return missing
 
 
+# Run in every page before its own scripts (by the DevTools protocol, which the page's
+# Content-Security-Policy does not govern): what the policy blocked, for csp_violations.
+RECORD_CSP_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', (event) => {
+    window.__cspViolations.push(
+        `${event.effectiveDirective} blocked ${event.blockedURI || 'inline'}`
+        + ` at ${event.sourceFile || event.documentURI}:${event.lineNumber}`);
+});
+"""
+
+
+def csp_violations(page):
+    """What the page's Content-Security-Policy has blocked since it loaded."""
+    return page.evaluate("window.__cspViolations || []")
+
+
 def axe_violations(page):
-    """Serious and critical accessibility violations on the page, as short readable lines."""
-    page.add_script_tag(path=str(AXE))
+    """Serious and critical accessibility violations on the page, as short readable lines.
+
+    axe-core is evaluated, not added as a <script>: the page's policy allows no inline script.
+    """
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.evaluate(_axe_source())
     violations = page.evaluate(
         """async (tags) => {
             const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
@@ -170,17 +192,23 @@ def phone_problems(page):
     return found
 
 
+@functools.cache
+def _axe_source():
+    return AXE.read_text()
+
+
 def screenshot(page, name):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
 def audit_shown_page(page, name, language, *, forum_page=True):
-    """What is wrong with the page the browser shows: its language and direction, axe-core on
-    the desktop and on a 360 px phone, the bundled face, and on the phone sideways scrolling,
-    the header's height and words split inside themselves; photographed at both widths. A
-    mail (forum_page=False) is held to all but the face and the header."""
-    found = []
+    """What is wrong with the page the browser shows: anything its Content-Security-Policy
+    blocked, its language and direction, axe-core on the desktop and on a 360 px phone, the
+    bundled face, and on the phone sideways scrolling, the header's height and words split
+    inside themselves; photographed at both widths. A mail (forum_page=False) is held to all
+    but the face and the header."""
+    found = [f"CSP: {violation}" for violation in csp_violations(page)]
     html = page.locator("html")
     direction = "rtl" if language == "ar" else "ltr"
     if (html.get_attribute("lang"), html.get_attribute("dir")) != (language, direction):

@@ -99,9 +99,9 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
-    # bypass_csp lets axe-core be injected whatever Content-Security-Policy the app sends.
-    args = {key: value for key, value in browser_context_args.items() if key != "base_url"}
-    return {**args, "bypass_csp": True}
+    # The app's Content-Security-Policy is on: axe-core is evaluated through the DevTools
+    # protocol (checks.axe_violations), which the policy does not govern.
+    return {key: value for key, value in browser_context_args.items() if key != "base_url"}
 
 
 @pytest.fixture
@@ -115,6 +115,7 @@ def open_page(new_context, live_server):
     def open_(path="/", *, language="en", person=None):
         context = new_context(base_url=live_server, locale=language, viewport=checks.DESKTOP)
         context.set_default_timeout(10_000)
+        context.add_init_script(checks.RECORD_CSP_VIOLATIONS)
         page = context.new_page()
         if person is not None:
             log_in(page, person)

@@ -4,7 +4,8 @@ split inside itself; screenshots for review, and valid HTML by the Nu HTML Check
 
 Each test here can fail: a missing key page fails (even without a browser), and a control test
 shows that the audit reports a page that does not load, an axe-core violation, a page wider
-than a phone, a tall header, a split word, a page not in the bundled face and invalid HTML.
+than a phone, a tall header, a split word, a page not in the bundled face, invalid HTML and
+what the Content-Security-Policy blocked.
 """
 
 import pytest
@@ -56,6 +57,7 @@ def test_the_audit_reports_what_it_looks_for(open_page, tmp_path):
     missing = KeyPage("missing", "/no/such/page")
     assert _audit(page, missing, missing.path, "en") == ["/no/such/page answered 404, not 200"]
 
+    page.goto("about:blank")  # a page of its own, without the forum's policy on inline styles
     page.set_content('<main><img src="/static/none.png"><p style="width: 900px">wide</p></main>')
     assert any(" image-alt: " in problem for problem in checks.axe_violations(page))
     page.set_viewport_size(checks.PHONE)
@@ -75,6 +77,15 @@ def test_the_audit_reports_what_it_looks_for(open_page, tmp_path):
     invalid = tmp_path / "invalid.html"
     invalid.write_text("<!DOCTYPE html><html lang=en><title>x</title><p><div></span>")
     assert checks.html_errors([invalid])
+
+    # An inline handler slipped into a forum page is blocked by its policy, and reported.
+    page.goto("/")
+    assert checks.csp_violations(page) == []
+    page.evaluate("""document.body.insertAdjacentHTML('beforeend',
+        '<img alt="" src="/static/css/forum.css" onerror="window.ran = 1">')""")
+    page.wait_for_function("window.__cspViolations.length > 0")
+    assert page.evaluate("window.ran") is None
+    assert any(v.startswith("script-src") for v in checks.csp_violations(page))
 
 
 @pytest.mark.browser
