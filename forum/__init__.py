@@ -72,10 +72,11 @@ def _register_blueprints(app):
     from forum.following.views import bp as following
     from forum.moderation.views import bp as moderation
     from forum.notifications.views import bp as notifications
+    from forum.outcomes.views import bp as outcomes
     from forum.posts.views import bp as posts
     from forum.site.views import bp as site
     from forum.threads.views import bp as threads
 
     for blueprint in (site, accounts, boards, threads, posts, moderation, notifications,
-                      following, admin):  # fmt: skip
+                      following, outcomes, admin):  # fmt: skip
         app.register_blueprint(blueprint)

@@ -285,6 +285,48 @@ def can_watch_thread(thread, user=None):
     return access_for(user).user_id is not None and can_read_thread(thread, user)
 
 
+# Outcomes of threads (forum.outcomes): the asker or author decides, or a moderator -------
+
+
+def can_accept_answer(thread, user=None):
+    """Marking, changing or clearing a question's accepted answer."""
+    return thread is not None and thread.kind == "question" and _decides_outcome(thread, user)
+
+
+def can_set_challenge_status(thread, user=None):
+    return thread is not None and thread.kind == "challenge" and _decides_outcome(thread, user)
+
+
+def can_adopt_story(thread, user=None):
+    """Recording that one's own local authority adopted a success story: members of another
+    authority than the story's author (a story is not adopted by those who wrote it)."""
+    access = access_for(user)
+    if thread is None or thread.kind != "success_story" or access.user_id is None:
+        return False
+    if thread.status != Status.PUBLISHED or not _reads_thread(access, thread):
+        return False
+    person = current_user if user is None else user
+    authority_id = getattr(person, "authority_id", None)
+    return authority_id is not None and authority_id != thread.author.authority_id
+
+
+def can_withdraw_adoption(adoption, user=None):
+    """An adoption is withdrawn by the member who recorded it, or a moderator of the board."""
+    if adoption is None:
+        return False
+    access = access_for(user)
+    reads, moderates = _standing_in_thread(access, adoption.thread)
+    return reads and (moderates or adoption.user_id == access.user_id)
+
+
+def _decides_outcome(thread, user):
+    access = access_for(user)
+    reads, moderates = _standing_in_thread(access, thread)
+    if not reads or thread.status != Status.PUBLISHED:
+        return False
+    return moderates or (access.user_id is not None and thread.author_id == access.user_id)
+
+
 # Questions about many people at once: who is told about new content --------------------
 
 
@@ -497,3 +539,7 @@ class TemplatePolicy:
     admin = staticmethod(can_administer)
     follow_board = staticmethod(can_follow_board)
     watch_thread = staticmethod(can_watch_thread)
+    accept_answer = staticmethod(can_accept_answer)
+    set_challenge_status = staticmethod(can_set_challenge_status)
+    adopt_story = staticmethod(can_adopt_story)
+    withdraw_adoption = staticmethod(can_withdraw_adoption)

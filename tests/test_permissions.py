@@ -28,8 +28,16 @@ from forum.following.unsubscribe import make_token
 from forum.mail import queue_test_mail
 from forum.models import Post, Status, TaskForce, Thread, User
 from forum.notifications import notify
+from forum.outcomes import actions as outcomes
 from forum.threads.queries import page_of_posts
-from tests.factories import PASSWORD, board_by_slug, make_person, make_reply, make_thread
+from tests.factories import (
+    PASSWORD,
+    board_by_slug,
+    make_authority,
+    make_person,
+    make_reply,
+    make_thread,
+)
 
 ROLES = (
     "visitor", "member", "task_force_member", "other_task_force_member", "moderator",
@@ -246,6 +254,35 @@ CASES = [
          expect(OK), data={"level": "weekly"}, ok=Answer(302, "/unsubscribe/{unsubscribe}")),
     Case("following.unsubscribe_choose", "POST", "/unsubscribe/not-a-token/choose",
          expect(NOT_FOUND), data={}),
+    # Outcomes (forum.outcomes): the asker or author decides, or a moderator of the board.
+    Case("outcomes.accept_answer", "POST", "/p/{public_reply}/accept", MODERATORS_OF_THE_BOARD,
+         data={}, ok=Answer(302, "/p/{public_reply}")),
+    Case("outcomes.accept_answer", "POST", "/p/{restricted_post}/accept",
+         expect(NOT_FOUND, **LOGIN_FIRST, task_force_member=OK, moderator=OK, admin=OK),
+         data={}, ok=Answer(302, "/p/{restricted_post}")),
+    Case("outcomes.clear_answer", "POST", "/t/{public_thread}/answer/clear",
+         MODERATORS_OF_THE_BOARD, data={}, ok=Answer(302, "/t/{public_thread}")),
+    Case("outcomes.set_challenge_status", "GET", "/t/{public_challenge}/status",
+         MODERATORS_OF_THE_BOARD),
+    Case("outcomes.set_challenge_status", "POST", "/t/{public_challenge}/status",
+         MODERATORS_OF_THE_BOARD, data={"status": "resolved", "note": "تم"},
+         ok=Answer(302, "/t/{public_challenge}")),
+    # A question has no status: refused even to its moderators.
+    Case("outcomes.set_challenge_status", "GET", "/t/{public_thread}/status",
+         expect(FORBIDDEN, **LOGIN_FIRST)),
+    Case("outcomes.set_challenge_status", "GET", "/t/{restricted_thread}/status",
+         expect(NOT_FOUND, **LOGIN_FIRST, task_force_member=FORBIDDEN, moderator=FORBIDDEN,
+                admin=FORBIDDEN)),
+    # Members of a local authority other than the story's adopt it; the staff roles have none.
+    Case("outcomes.adopt_story", "GET", "/t/{public_story}/adopt",
+         for_roles(("member", "task_force_member", "other_task_force_member"), OK,
+                   FORBIDDEN) | LOGIN_FIRST),
+    Case("outcomes.adopt_story", "POST", "/t/{public_story}/adopt",
+         for_roles(("member", "task_force_member", "other_task_force_member"), OK,
+                   FORBIDDEN) | LOGIN_FIRST,
+         data={"note": "طبقناها"}, ok=Answer(302, "/t/{public_story}")),
+    Case("outcomes.withdraw_adoption", "POST", "/adoptions/{adoption}/withdraw",
+         MODERATORS_OF_THE_BOARD, data={}, ok=Answer(302, "/t/{public_story}")),
 ]  # fmt: skip
 
 # Routes that show or change no forum content, or are covered elsewhere, with the reason.
@@ -322,6 +359,25 @@ def scenario(app, task_force_member, authority):
         db.session.commit()
         return {"unsubscribe": make_token(author, board=board)}
 
+    def public_challenge():
+        thread = make_thread(content["author"], title="تحدٍّ عام", kind="challenge")
+        return {"public_challenge": thread.id}
+
+    def public_story():
+        """A success story from a local authority that none of the roles works for."""
+        elsewhere = make_authority("بلدية أخرى", "Another Municipality", governorate="hebron")
+        writer = make_person(authority_id=elsewhere.id)
+        thread = make_thread(writer.id, title="قصة نجاح", kind="success_story")
+        return {"public_story": thread.id}
+
+    def adoption():
+        """Recorded by a member of the roles' authority who is none of the roles."""
+        adopter = db.session.get(User, make_person(authority_id=authority).id)
+        thread = db.session.get(Thread, content["public_story"])
+        adopted = outcomes.adopt_story(adopter, thread, note="طبقناها")
+        db.session.commit()
+        return {"adoption": adopted.id}
+
     def places():
         task_force = db.session.scalar(
             select(TaskForce).where(TaskForce.slug == "financial-experts")
@@ -339,7 +395,8 @@ def scenario(app, task_force_member, authority):
         "restricted_thread": restricted_thread, "restricted_post": restricted_thread,
         "pending_thread": pending_thread, "authors_notification": authors_notification,
         "authority": places, "board": places, "task_force": places, "task_force_member": places,
-        "mail": mail, "unsubscribe": unsubscribe,
+        "mail": mail, "unsubscribe": unsubscribe, "public_challenge": public_challenge,
+        "public_story": public_story, "adoption": adoption,
     }  # fmt: skip
     content = Scenario(app, makers)
     return content

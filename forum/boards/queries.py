@@ -11,6 +11,10 @@ from sqlalchemy.orm import joinedload
 from forum import permissions
 from forum.extensions import db
 from forum.models import Board, Thread, User
+from forum.outcomes.queries import answered_threads
+
+# The board list's filter of questions (`?kind=question&state=…`).
+QUESTION_STATES = ("unanswered", "answered")
 
 
 def get_board(board_id):
@@ -31,17 +35,18 @@ def list_boards(user):
     ).all()
 
 
-def count_threads(board, user, *, kind=None):
-    """How many threads the reader sees in the board's list (of one kind, when given)."""
-    if kind is None and permissions.can_read_board(board, user):
+def count_threads(board, user, *, kind=None, state=None):
+    """How many threads the reader sees in the board's list (of one kind, when given, and
+    answered or not, for questions)."""
+    if kind is None and state is None and permissions.can_read_board(board, user):
         # The board keeps this count, and it is the same for every reader who may read it.
         return board.thread_count
     return db.session.scalar(
-        select(func.count()).select_from(Thread).where(_listed(board, user, kind))
+        select(func.count()).select_from(Thread).where(_listed(board, user, kind, state))
     )
 
 
-def list_threads(board, user, *, kind=None, limit, offset):
+def list_threads(board, user, *, kind=None, state=None, limit, offset):
     """One page of the board's threads as the reader sees them: pinned first, then by last
     activity, with their authors.
 
@@ -51,7 +56,7 @@ def list_threads(board, user, *, kind=None, limit, offset):
     ordering = (Thread.pinned.desc(), Thread.last_activity_at.desc(), Thread.id.desc())
     ids = db.session.scalars(
         select(Thread.id)
-        .where(_listed(board, user, kind))
+        .where(_listed(board, user, kind, state))
         .order_by(*ordering)
         .limit(limit)
         .offset(offset)
@@ -61,12 +66,19 @@ def list_threads(board, user, *, kind=None, limit, offset):
     threads = db.session.scalars(
         select(Thread)
         .where(Thread.id.in_(ids))
-        .options(joinedload(Thread.author).joinedload(User.authority))
+        .options(joinedload(Thread.author).joinedload(User.authority), joinedload(Thread.outcome))
     ).all()
     order = {thread_id: position for position, thread_id in enumerate(ids)}
     return sorted(threads, key=lambda thread: order[thread.id])
 
 
-def _listed(board, user, kind):
+def _listed(board, user, kind, state):
     listed = permissions.visible_threads(user) & (Thread.board_id == board.id)
-    return listed & (Thread.kind == kind) if kind else listed
+    if kind:
+        listed = listed & (Thread.kind == kind)
+    if state in QUESTION_STATES:
+        answered = answered_threads()
+        listed = (
+            listed & (Thread.kind == "question") & (answered if state == "answered" else ~answered)
+        )
+    return listed

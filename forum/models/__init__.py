@@ -14,11 +14,19 @@ from forum.models.following import (
 )
 from forum.models.mail import MAIL_STATUS_LABELS, Mail, MailStatus
 from forum.models.moderation import FLAG_REASONS, AdminLog, Flag, ModerationLog, Notification
+from forum.models.outcomes import (
+    CHALLENGE_STATUSES,
+    Adoption,
+    ChallengeStatus,
+    OutcomeChange,
+    ThreadOutcome,
+)
 from forum.models.site import PageChange, SiteState
 from forum.models.threads import THREAD_KINDS, Post, PostRevision, Status, Thread
 
 __all__ = [
     "AUTHORITY_KINDS",
+    "CHALLENGE_STATUSES",
     "BOARD_ACCESS",
     "DIGEST_LEVELS",
     "FLAG_REASONS",
@@ -28,7 +36,9 @@ __all__ = [
     "ROLES",
     "THREAD_KINDS",
     "AdminLog",
+    "Adoption",
     "Board",
+    "ChallengeStatus",
     "Content",
     "BoardModerator",
     "BoardSubscription",
@@ -41,6 +51,7 @@ __all__ = [
     "MailStatus",
     "ModerationLog",
     "Notification",
+    "OutcomeChange",
     "PageChange",
     "Post",
     "PostRevision",
@@ -50,6 +61,7 @@ __all__ = [
     "TaskForce",
     "TaskForceMember",
     "Thread",
+    "ThreadOutcome",
     "ThreadWatch",
     "User",
 ]

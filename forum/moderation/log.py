@@ -26,6 +26,10 @@ ACTIONS = {
     "edit_flagged_post": _l("Edited a flagged post"),
     "hide_post": _l("Hid a post"),
     "unhide_post": _l("Showed a hidden post again"),
+    "accept_answer": _l("Accepted an answer for someone else's question"),
+    "clear_answer": _l("Cleared the accepted answer of someone else's question"),
+    "set_challenge_status": _l("Changed the status of someone else's challenge"),
+    "withdraw_adoption": _l("Withdrew someone else's adoption"),
 }
 
 # Reasons a moderator can pick when rejecting; anything else is the moderator's own words.
