@@ -75,8 +75,9 @@ def _register_blueprints(app):
     from forum.outcomes.views import bp as outcomes
     from forum.posts.views import bp as posts
     from forum.site.views import bp as site
+    from forum.tags.views import bp as tags
     from forum.threads.views import bp as threads
 
     for blueprint in (site, accounts, boards, threads, posts, moderation, notifications,
-                      following, outcomes, admin):  # fmt: skip
+                      following, outcomes, tags, admin):  # fmt: skip
         app.register_blueprint(blueprint)

@@ -327,6 +327,19 @@ def _decides_outcome(thread, user):
     return moderates or (access.user_id is not None and thread.author_id == access.user_id)
 
 
+# Tags (forum.tags) ------------------------------------------------------------------------
+
+
+def can_manage_tags(user=None):
+    """The list of tags is kept by moderators (of any board) and administrators."""
+    return can_moderate_anything(user)
+
+
+def can_retag_thread(thread, user=None):
+    """Authors choose tags when they start a thread; afterwards the board's moderators."""
+    return can_moderate_thread(thread, user)
+
+
 # Questions about many people at once: who is told about new content --------------------
 
 
@@ -543,3 +556,5 @@ class TemplatePolicy:
     set_challenge_status = staticmethod(can_set_challenge_status)
     adopt_story = staticmethod(can_adopt_story)
     withdraw_adoption = staticmethod(can_withdraw_adoption)
+    manage_tags = staticmethod(can_manage_tags)
+    retag_thread = staticmethod(can_retag_thread)

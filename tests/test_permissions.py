@@ -26,7 +26,7 @@ from forum.extensions import db
 from forum.following import actions as following
 from forum.following.unsubscribe import make_token
 from forum.mail import queue_test_mail
-from forum.models import Post, Status, TaskForce, Thread, User
+from forum.models import Post, Status, Tag, TaskForce, Thread, User
 from forum.notifications import notify
 from forum.outcomes import actions as outcomes
 from forum.threads.queries import page_of_posts
@@ -283,6 +283,21 @@ CASES = [
          data={"note": "طبقناها"}, ok=Answer(302, "/t/{public_story}")),
     Case("outcomes.withdraw_adoption", "POST", "/adoptions/{adoption}/withdraw",
          MODERATORS_OF_THE_BOARD, data={}, ok=Answer(302, "/t/{public_story}")),
+    # Tags (forum.tags): pages for everyone; the list kept by moderators of any board.
+    Case("tags.list_tags", "GET", "/tags", expect(OK)),
+    Case("tags.show_tag", "GET", "/tags/solid-waste", expect(OK)),
+    Case("tags.show_tag", "GET", "/tags/no-such-tag", expect(NOT_FOUND)),
+    Case("tags.manage_tags", "GET", "/tags/manage", MOD_AREA),
+    Case("tags.manage_tags", "POST", "/tags/manage", MOD_AREA,
+         data={"slug": "street-lighting", "name_ar": "إنارة الشوارع",
+               "name_en": "Street lighting"}, ok=Answer(302, "/tags/manage")),
+    Case("tags.edit_tag", "GET", "/tags/manage/{tag}", MOD_AREA),
+    Case("tags.retag_thread", "GET", "/t/{public_thread}/tags", MODERATORS_OF_THE_BOARD),
+    Case("tags.retag_thread", "POST", "/t/{public_thread}/tags", MODERATORS_OF_THE_BOARD,
+         data={"tags": "{tag}"}, ok=Answer(302, "/t/{public_thread}")),
+    Case("tags.retag_thread", "GET", "/t/{restricted_thread}/tags", CANNOT_READ_IT
+         | {"member": NOT_FOUND, "task_force_member": FORBIDDEN,
+            "other_task_force_member": NOT_FOUND}),
 ]  # fmt: skip
 
 # Routes that show or change no forum content, or are covered elsewhere, with the reason.
@@ -383,6 +398,7 @@ def scenario(app, task_force_member, authority):
             select(TaskForce).where(TaskForce.slug == "financial-experts")
         )
         return {
+            "tag": db.session.scalar(select(Tag.id).where(Tag.slug == "solid-waste")),
             "authority": authority,
             "board": board_by_slug("financial-management").id,
             "task_force": task_force.id,
@@ -395,8 +411,8 @@ def scenario(app, task_force_member, authority):
         "restricted_thread": restricted_thread, "restricted_post": restricted_thread,
         "pending_thread": pending_thread, "authors_notification": authors_notification,
         "authority": places, "board": places, "task_force": places, "task_force_member": places,
-        "mail": mail, "unsubscribe": unsubscribe, "public_challenge": public_challenge,
-        "public_story": public_story, "adoption": adoption,
+        "tag": places, "mail": mail, "unsubscribe": unsubscribe,
+        "public_challenge": public_challenge, "public_story": public_story, "adoption": adoption,
     }  # fmt: skip
     content = Scenario(app, makers)
     return content

@@ -6,12 +6,14 @@ import pytest
 from sqlalchemy import event
 
 from forum.extensions import db
-from forum.models import Thread
+from forum.models import Thread, User
+from forum.outcomes import actions as outcomes
 from tests import factories
 
 BOARD = "financial-management"
-# 8, and one for a member: whether they watch the thread (its watch button, forum.following).
-THREAD_PAGE_LIMIT = 9
+# 8, and one for a member: whether they watch the thread (its watch button, forum.following);
+# the thread's tags (forum.tags) and whether it has an outcome (forum.outcomes): one each.
+THREAD_PAGE_LIMIT = 11
 
 
 @contextmanager
@@ -104,3 +106,24 @@ def test_cached_visitor_page_costs_one_query(app, client, other_member):
         response = client.get(f"/t/{thread_id}")
     assert response.headers["X-Page-Cache"] == "hit"
     assert len(statements) == 1
+
+
+def add_adoptions(app, story_id, count):
+    with app.app_context():
+        thread = db.session.get(Thread, story_id)
+        for _ in range(count):
+            authority = factories.make_authority(name_en="Adopter", governorate="tubas")
+            adopter = db.session.get(User, factories.make_person(authority_id=authority.id).id)
+            outcomes.adopt_story(adopter, thread, note="طبقناها")
+        db.session.commit()
+
+
+def test_an_outcome_costs_the_thread_page_a_bounded_number_of_queries(app, reader, other_member):
+    """A story's adoptions and their history are read in one query each, however many."""
+    with app.app_context():
+        story = factories.make_thread(other_member.id, BOARD, kind="success_story").id
+    add_adoptions(app, story, 2)
+    few = cold_queries(app, reader, f"/t/{story}")
+    add_adoptions(app, story, 10)
+    many = cold_queries(app, reader, f"/t/{story}")
+    assert few == many <= THREAD_PAGE_LIMIT + 2  # the outcome's history and the adoptions

@@ -22,6 +22,7 @@ from forum.models.outcomes import (
     ThreadOutcome,
 )
 from forum.models.site import PageChange, SiteState
+from forum.models.tags import MAX_TAGS_PER_THREAD, Tag, ThreadTag
 from forum.models.threads import THREAD_KINDS, Post, PostRevision, Status, Thread
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "FLAG_REASONS",
     "GOVERNORATES",
     "LEVELS",
+    "MAX_TAGS_PER_THREAD",
     "MAIL_STATUS_LABELS",
     "ROLES",
     "THREAD_KINDS",
@@ -58,10 +60,12 @@ __all__ = [
     "PrivateState",
     "SiteState",
     "Status",
+    "Tag",
     "TaskForce",
     "TaskForceMember",
     "Thread",
     "ThreadOutcome",
+    "ThreadTag",
     "ThreadWatch",
     "User",
 ]

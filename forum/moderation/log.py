@@ -30,6 +30,7 @@ ACTIONS = {
     "clear_answer": _l("Cleared the accepted answer of someone else's question"),
     "set_challenge_status": _l("Changed the status of someone else's challenge"),
     "withdraw_adoption": _l("Withdrew someone else's adoption"),
+    "retag_thread": _l("Changed the tags of a thread"),
 }
 
 # Reasons a moderator can pick when rejecting; anything else is the moderator's own words.

@@ -9,6 +9,7 @@ from forum.boards.queries import get_board_by_slug
 from forum.extensions import db
 from forum.models import Status
 from forum.pagination import Page, requested_number
+from forum.tags import queries as tag_queries
 from forum.threads import actions, queries
 from forum.threads.forms import ConfirmForm, EditPostForm, PostForm, ThreadForm
 
@@ -70,6 +71,7 @@ def new_thread():
     permissions.require(permissions.can_read_board(board))
     permissions.require(permissions.can_start_thread(board), hide=False)
     form = ThreadForm()
+    form.tags.choices = tag_queries.tag_choices()
     preview = None
     if form.validate_on_submit():
         if form.preview.data:
@@ -77,7 +79,7 @@ def new_thread():
         else:
             thread = actions.start_thread(
                 current_user, board, title=form.title.data, kind=form.kind.data,
-                body=form.body.data,
+                body=form.body.data, tags=tag_queries.get_tags(form.tags.data),
             )  # fmt: skip
             db.session.commit()
             if thread.status == Status.PENDING:
