@@ -68,6 +68,7 @@ def _init_extensions(app):
 def _register_blueprints(app):
     from forum.accounts.views import bp as accounts
     from forum.admin.views import bp as admin
+    from forum.authorities.views import bp as authorities
     from forum.boards.views import bp as boards
     from forum.following.views import bp as following
     from forum.moderation.views import bp as moderation
@@ -79,5 +80,5 @@ def _register_blueprints(app):
     from forum.threads.views import bp as threads
 
     for blueprint in (site, accounts, boards, threads, posts, moderation, notifications,
-                      following, outcomes, tags, admin):  # fmt: skip
+                      following, outcomes, tags, authorities, admin):  # fmt: skip
         app.register_blueprint(blueprint)

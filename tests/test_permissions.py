@@ -295,6 +295,10 @@ CASES = [
     Case("tags.retag_thread", "GET", "/t/{public_thread}/tags", MODERATORS_OF_THE_BOARD),
     Case("tags.retag_thread", "POST", "/t/{public_thread}/tags", MODERATORS_OF_THE_BOARD,
          data={"tags": "{tag}"}, ok=Answer(302, "/t/{public_thread}")),
+    # Local authorities' pages (forum.authorities): for everyone, figures by what they may read.
+    Case("authorities.list_authorities", "GET", "/authorities", expect(OK)),
+    Case("authorities.show_authority", "GET", "/authorities/{authority}", expect(OK)),
+    Case("authorities.show_authority", "GET", "/authorities/999999", expect(NOT_FOUND)),
     Case("tags.retag_thread", "GET", "/t/{restricted_thread}/tags", CANNOT_READ_IT
          | {"member": NOT_FOUND, "task_force_member": FORBIDDEN,
             "other_task_force_member": NOT_FOUND}),

@@ -127,3 +127,20 @@ def test_an_outcome_costs_the_thread_page_a_bounded_number_of_queries(app, reade
     add_adoptions(app, story, 10)
     many = cold_queries(app, reader, f"/t/{story}")
     assert few == many <= THREAD_PAGE_LIMIT + 2  # the outcome's history and the adoptions
+
+
+def test_authority_pages_cost_the_same_whatever_the_forum_holds(app, reader, other_member):
+    """Figures are counted by the database, grouped: the statements do not grow with the
+    authorities, their members or their posts."""
+    with app.app_context():
+        authority = db.session.get(User, other_member.id).authority_id
+    add_threads(app, other_member.id, 2, replies=2)
+    urls = {"list": "/authorities", "one": f"/authorities/{authority}"}
+    small = {name: cold_queries(app, reader, url) for name, url in urls.items()}
+    with app.app_context():
+        for number in range(5):
+            place = factories.make_authority(name_en=f"Place {number}", governorate="salfit")
+            factories.make_person(authority_id=place.id)
+    add_threads(app, other_member.id, 20, replies=30)
+    large = {name: cold_queries(app, reader, url) for name, url in urls.items()}
+    assert large == small
