@@ -75,10 +75,11 @@ def _register_blueprints(app):
     from forum.notifications.views import bp as notifications
     from forum.outcomes.views import bp as outcomes
     from forum.posts.views import bp as posts
+    from forum.reports.views import bp as reports
     from forum.site.views import bp as site
     from forum.tags.views import bp as tags
     from forum.threads.views import bp as threads
 
     for blueprint in (site, accounts, boards, threads, posts, moderation, notifications,
-                      following, outcomes, tags, authorities, admin):  # fmt: skip
+                      following, outcomes, tags, authorities, reports, admin):  # fmt: skip
         app.register_blueprint(blueprint)

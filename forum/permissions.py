@@ -340,6 +340,29 @@ def can_retag_thread(thread, user=None):
     return can_moderate_thread(thread, user)
 
 
+# Participation reports (forum.reports) ---------------------------------------------------
+
+
+def can_read_reports(user=None):
+    """Administrators and analysts; for everyone else the reports do not exist (404). They
+    count what the reader may read, like every list."""
+    if isinstance(user, Access):
+        return user.is_admin
+    # Asked by every page's header: others are answered without a query.
+    person = current_user if user is None else user
+    if not (person and person.is_authenticated and person.role in ("admin", "analyst")):
+        return False
+    access = access_for(user)
+    return access.is_admin or (access.user_id is not None and person.role == "analyst")
+
+
+def access_of_the_federation():
+    """Everything published, as the federation's own scripts count it (`flask forum report`):
+    no reader, every board readable."""
+    readable = frozenset(board.id for board in _board_table())
+    return Access(None, True, readable, frozenset(), frozenset())
+
+
 # Questions about many people at once: who is told about new content --------------------
 
 
@@ -558,3 +581,4 @@ class TemplatePolicy:
     withdraw_adoption = staticmethod(can_withdraw_adoption)
     manage_tags = staticmethod(can_manage_tags)
     retag_thread = staticmethod(can_retag_thread)
+    read_reports = staticmethod(can_read_reports)

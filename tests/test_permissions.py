@@ -41,7 +41,7 @@ from tests.factories import (
 
 ROLES = (
     "visitor", "member", "task_force_member", "other_task_force_member", "moderator",
-    "other_moderator", "admin", "suspended",
+    "other_moderator", "admin", "analyst", "suspended",
 )  # fmt: skip
 # Who may read the financial experts' restricted board.
 INSIDERS = ("task_force_member", "moderator", "admin")
@@ -90,10 +90,15 @@ class Case:
 
 
 def expect(default, **by_role):
+    """An analyst is a member who also reads the reports: answered as the member is, unless
+    the case says otherwise."""
+    by_role.setdefault("analyst", by_role.get("member", default))
     return {role: by_role.get(role, default) for role in ROLES}
 
 
 def for_roles(roles, answer, otherwise):
+    if "member" in roles:
+        roles = (*roles, "analyst")
     return {role: answer if role in roles else otherwise for role in ROLES}
 
 
@@ -108,6 +113,8 @@ CANNOT_READ_IT = expect(FORBIDDEN, visitor=LOGIN, suspended=LOGIN, moderator=OK,
 # The administration does not exist for anyone else, visitors included.
 ADMIN_ONLY = expect(NOT_FOUND, admin=OK)
 LOGIN_FIRST = {"visitor": LOGIN, "suspended": LOGIN}
+# The reports, like the administration, do not exist for anyone else.
+REPORT_READERS = expect(NOT_FOUND, admin=OK, analyst=OK)
 
 CASES = [
     Case("boards.home", "GET", "/", expect(OK)),
@@ -299,8 +306,12 @@ CASES = [
     Case("authorities.list_authorities", "GET", "/authorities", expect(OK)),
     Case("authorities.show_authority", "GET", "/authorities/{authority}", expect(OK)),
     Case("authorities.show_authority", "GET", "/authorities/999999", expect(NOT_FOUND)),
+    # Participation reports (forum.reports): administrators and analysts; 404 for the others.
+    Case("reports.show_report", "GET", "/reports", REPORT_READERS),
+    Case("reports.show_report", "GET", "/reports?by=authority&start=2026-01-01", REPORT_READERS),
+    Case("reports.download_report", "GET", "/reports.csv?by=governorate", REPORT_READERS),
     Case("tags.retag_thread", "GET", "/t/{restricted_thread}/tags", CANNOT_READ_IT
-         | {"member": NOT_FOUND, "task_force_member": FORBIDDEN,
+         | {"member": NOT_FOUND, "analyst": NOT_FOUND, "task_force_member": FORBIDDEN,
             "other_task_force_member": NOT_FOUND}),
 ]  # fmt: skip
 

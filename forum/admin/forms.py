@@ -31,6 +31,7 @@ from forum.models.boards import BOARD_POSTING
 
 ROLE_LABELS = {
     "member": _l("Member"),
+    "analyst": _l("Analyst (reads the reports)"),
     "moderator": _l("Moderator"),
     "admin": _l("Administrator"),
 }

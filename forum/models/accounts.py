@@ -14,7 +14,8 @@ from forum.extensions import db
 from forum.i18n import pick
 from forum.models.base import Content, changed_columns, scope
 
-ROLES = ("member", "moderator", "admin")
+# An analyst is a member who may also read the participation reports (forum.reports).
+ROLES = ("member", "analyst", "moderator", "admin")
 AUTHORITY_KINDS = {
     "municipality": _l("Municipality"),
     "village_council": _l("Village council"),
