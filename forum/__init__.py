@@ -71,15 +71,19 @@ def _init_extensions(app):
 def _register_blueprints(app):
     from forum.accounts.views import bp as accounts
     from forum.admin.views import bp as admin
+    from forum.authorities.views import bp as authorities
     from forum.boards.views import bp as boards
     from forum.following.views import bp as following
     from forum.moderation.views import bp as moderation
     from forum.notifications.views import bp as notifications
+    from forum.outcomes.views import bp as outcomes
     from forum.posts.views import bp as posts
     from forum.reading.views import bp as reading
+    from forum.reports.views import bp as reports
     from forum.site.views import bp as site
+    from forum.tags.views import bp as tags
     from forum.threads.views import bp as threads
 
     for blueprint in (site, accounts, boards, threads, posts, moderation, notifications,
-                      following, reading, admin):  # fmt: skip
+                      following, reading, outcomes, tags, authorities, reports, admin):  # fmt: skip
         app.register_blueprint(blueprint)

@@ -1,7 +1,9 @@
-"""`flask --app wsgi forum …`: schema, seed data, demo content, accounts, mail and the worker."""
+"""`flask --app wsgi forum …`: schema, seed data, demo content, accounts, mail, the worker and
+the participation reports."""
 
 import logging
 import sys
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import click
@@ -16,6 +18,9 @@ from forum.accounts.queries import find_user_by_email
 from forum.admin.actions import AdminError, find_authority
 from forum.extensions import db
 from forum.models import ROLES, Level
+from forum.permissions import access_of_the_federation
+from forum.reports.output import as_csv, as_json
+from forum.reports.queries import GROUPINGS, Filters, report
 
 forum_cli = AppGroup("forum", help="Tabadul administration commands.")
 cache_cli = AppGroup("cache", help="The page caches of every worker.")
@@ -182,3 +187,26 @@ def digests_command(level, everyone):
         f"Digests ({level}): {outcomes['queued']} queued, {outcomes['empty']} with nothing new, "
         f"{outcomes['done']} done already."
     )
+
+
+@forum_cli.group("report")
+def report_cli():
+    """Participation reports (forum.reports) for scripts."""
+
+
+@report_cli.command("monthly")
+@click.option("--month", required=True, help="The month, as YYYY-MM.")
+@click.option("--format", "output_format", type=click.Choice(["csv", "json"]), default="csv",
+              show_default=True)  # fmt: skip
+@click.option("--by", type=click.Choice(GROUPINGS), default="authority", show_default=True)
+def report_monthly_command(month, output_format, by):
+    """Write one month's figures to standard output, counted over everything published."""
+    try:
+        start = datetime.strptime(month, "%Y-%m").date()
+    except ValueError:
+        raise click.BadParameter("use YYYY-MM", param_hint="--month") from None
+    end = (start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    with current_app.test_request_context(headers={"Accept-Language": "en"}):
+        rows = report(access_of_the_federation(), Filters(start=start, end=end), by)
+        text = as_csv(rows) if output_format == "csv" else as_json(rows, month=month)
+    click.echo(text, nl=output_format == "json")

@@ -24,3 +24,6 @@ board_created = _signals.signal("board-created")
 moderation_decided = _signals.signal("moderation-decided")
 # A notification row was added (sender: the Notification); mail hooks in here.
 notification_created = _signals.signal("notification-created")
+# A thread's outcome changed: an answer accepted or cleared, a challenge's status, an adoption
+# recorded or withdrawn (sender: the OutcomeChange, flushed; keyword: thread).
+outcome_changed = _signals.signal("outcome-changed")

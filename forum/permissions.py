@@ -298,6 +298,84 @@ def can_confirm_address(user=None):
     return access.user_id is not None and not access.verified
 
 
+# Outcomes of threads (forum.outcomes): the asker or author decides, or a moderator -------
+
+
+def can_accept_answer(thread, user=None):
+    """Marking, changing or clearing a question's accepted answer."""
+    return thread is not None and thread.kind == "question" and _decides_outcome(thread, user)
+
+
+def can_set_challenge_status(thread, user=None):
+    return thread is not None and thread.kind == "challenge" and _decides_outcome(thread, user)
+
+
+def can_adopt_story(thread, user=None):
+    """Recording that one's own local authority adopted a success story: members of another
+    authority than the story's author (a story is not adopted by those who wrote it)."""
+    access = access_for(user)
+    if thread is None or thread.kind != "success_story" or not access.verified:
+        return False
+    if thread.status != Status.PUBLISHED or not _reads_thread(access, thread):
+        return False
+    person = current_user if user is None else user
+    authority_id = getattr(person, "authority_id", None)
+    return authority_id is not None and authority_id != thread.author.authority_id
+
+
+def can_withdraw_adoption(adoption, user=None):
+    """An adoption is withdrawn by the member who recorded it, or a moderator of the board."""
+    if adoption is None:
+        return False
+    access = access_for(user)
+    reads, moderates = _standing_in_thread(access, adoption.thread)
+    return reads and (moderates or adoption.user_id == access.user_id)
+
+
+def _decides_outcome(thread, user):
+    access = access_for(user)
+    reads, moderates = _standing_in_thread(access, thread)
+    if not reads or thread.status != Status.PUBLISHED:
+        return False
+    return moderates or (access.user_id is not None and thread.author_id == access.user_id)
+
+
+# Tags (forum.tags) ------------------------------------------------------------------------
+
+
+def can_manage_tags(user=None):
+    """The list of tags is kept by moderators (of any board) and administrators."""
+    return can_moderate_anything(user)
+
+
+def can_retag_thread(thread, user=None):
+    """Authors choose tags when they start a thread; afterwards the board's moderators."""
+    return can_moderate_thread(thread, user)
+
+
+# Participation reports (forum.reports) ---------------------------------------------------
+
+
+def can_read_reports(user=None):
+    """Administrators and analysts; for everyone else the reports do not exist (404). They
+    count what the reader may read, like every list."""
+    if isinstance(user, Access):
+        return user.is_admin
+    # Asked by every page's header: others are answered without a query.
+    person = current_user if user is None else user
+    if not (person and person.is_authenticated and person.role in ("admin", "analyst")):
+        return False
+    access = access_for(user)
+    return access.is_admin or (access.verified and person.role == "analyst")
+
+
+def access_of_the_federation():
+    """Everything published, as the federation's own scripts count it (`flask forum report`):
+    no reader, every board readable."""
+    readable = frozenset(board.id for board in _board_table())
+    return Access(None, True, readable, frozenset(), frozenset())
+
+
 # Questions about many people at once: who is told about new content --------------------
 
 
@@ -529,3 +607,10 @@ class TemplatePolicy:
     follow_board = staticmethod(can_follow_board)
     watch_thread = staticmethod(can_watch_thread)
     confirm_address = staticmethod(can_confirm_address)
+    accept_answer = staticmethod(can_accept_answer)
+    set_challenge_status = staticmethod(can_set_challenge_status)
+    adopt_story = staticmethod(can_adopt_story)
+    withdraw_adoption = staticmethod(can_withdraw_adoption)
+    manage_tags = staticmethod(can_manage_tags)
+    retag_thread = staticmethod(can_retag_thread)
+    read_reports = staticmethod(can_read_reports)

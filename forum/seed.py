@@ -1,4 +1,5 @@
-"""The programme's own structure: seven platform boards and four task forces.
+"""The programme's own structure: seven platform boards, four task forces, and a starter list
+of tags for local government.
 
 Arabic names are verbatim from the federation's announcement of 17-01-2026 (our copy of it;
 nothing is read from outside the project at run time).
@@ -7,7 +8,7 @@ nothing is read from outside the project at run time).
 from sqlalchemy import select
 
 from forum.extensions import db
-from forum.models import Board, TaskForce
+from forum.models import Board, Tag, TaskForce
 
 PLATFORMS = [
     ("public-relations", "منصة العلاقات العامة", "Public Relations Platform",
@@ -60,8 +61,35 @@ TASK_FORCES = [
 ]  # fmt: skip
 
 
+# The moderators' starter list of tags (forum.tags): slug, Arabic, English. Ours, not the
+# announcement's: the subjects its platforms name, in the words local government uses.
+TAGS = [
+    ("solid-waste", "النفايات الصلبة", "Solid waste"),
+    ("property-tax", "ضريبة الأملاك", "Property tax"),
+    ("water", "المياه", "Water"),
+    ("wastewater", "الصرف الصحي", "Wastewater"),
+    ("electricity", "الكهرباء", "Electricity"),
+    ("e-services", "الخدمات الإلكترونية", "E-services"),
+    ("budgeting", "إعداد الموازنة", "Budgeting"),
+    ("revenue-collection", "تحصيل الإيرادات", "Revenue collection"),
+    ("procurement", "المشتريات والعطاءات", "Procurement"),
+    ("audit-accountability", "التدقيق والمساءلة", "Audit and accountability"),
+    ("urban-planning", "التخطيط العمراني", "Urban planning"),
+    ("building-permits", "تراخيص البناء", "Building permits"),
+    ("roads", "الطرق", "Roads"),
+    ("twinning", "التوأمة", "Twinning"),
+    ("citizen-participation", "مشاركة المواطنين", "Citizen participation"),
+    ("accessibility", "إمكانية الوصول", "Accessibility"),
+    ("gender-equality", "المساواة بين الجنسين", "Gender equality"),
+    ("youth", "الشباب", "Youth"),
+    ("climate-energy", "المناخ والطاقة", "Climate and energy"),
+    ("emergency-response", "الاستجابة للطوارئ", "Emergency response"),
+]  # fmt: skip
+
+
 def load_seed():
-    """Create the platform boards, task forces and their boards; existing slugs are kept."""
+    """Create the platform boards, task forces and their boards, and the starter tags;
+    existing slugs are kept."""
     existing_boards = set(db.session.scalars(select(Board.slug)))
     for position, (slug, name_ar, name_en, about_ar, about_en) in enumerate(PLATFORMS, start=1):
         if slug not in existing_boards:
@@ -84,4 +112,8 @@ def load_seed():
             description_en=about_en, position=position, access="restricted",
             task_force=task_force,
         ))  # fmt: skip
+    existing_tags = set(db.session.scalars(select(Tag.slug)))
+    for slug, name_ar, name_en in TAGS:
+        if slug not in existing_tags:
+            db.session.add(Tag(slug=slug, name_ar=name_ar, name_en=name_en))
     db.session.flush()

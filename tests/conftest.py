@@ -311,6 +311,13 @@ def admin(app):
 
 
 @pytest.fixture
+def analyst(app, authority):
+    """A member of a local authority who may also read the participation reports."""
+    with app.app_context():
+        return factories.make_person(role="analyst", authority_id=authority)
+
+
+@pytest.fixture
 def suspended(app):
     with app.app_context():
         return factories.make_person(role="member", suspended=True)

@@ -9,10 +9,12 @@ from collections import deque
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
+from sqlalchemy import select
 
 from forum.clock import utcnow
 from forum.extensions import db
-from forum.models import User
+from forum.models import Tag, User
+from forum.tags.actions import set_thread_tags
 from tests.factories import make_person, make_reply, make_thread
 
 SECRET_TITLE = "خطة الإنقاذ المالي السرية"
@@ -34,7 +36,12 @@ def secrets(app, task_force_member):
         secret = make_thread(task_force_member.id, "tf-financial-experts", title=SECRET_TITLE,
                              body=SECRET_BODY)  # fmt: skip
         make_reply(task_force_member.id, secret, body=SECRET_REPLY)
-        make_thread(author.id, title=PENDING_TITLE, published=False)
+        pending = make_thread(author.id, title=PENDING_TITLE, published=False)
+        # Tagged alike, so that a tag's page would show them if it leaked (forum.tags).
+        water = db.session.scalar(select(Tag).where(Tag.slug == "water"))
+        for thread in (public, secret, pending):
+            set_thread_tags(thread.author, thread, [water])
+        db.session.commit()
         return {"secret_thread": secret.id, "author": author.id}
 
 
@@ -85,6 +92,8 @@ def test_outsiders_never_see_restricted_or_pending_content(app, login, request, 
         "/mod/log",
         "/mod/flags",
         "/notifications",
+        "/tags",
+        "/authorities",
     ]
     pages = crawl(client, seeds)
     assert len(pages) > 5
@@ -94,6 +103,6 @@ def test_outsiders_never_see_restricted_or_pending_content(app, login, request, 
 def test_insiders_do_see_it(app, login, secrets, task_force_member):
     """The crawler really reaches restricted content when it is allowed (the test can fail)."""
     client = login(task_force_member, on=app.test_client())
-    pages = crawl(client, ["/"])
+    pages = crawl(client, ["/", "/tags", "/authorities"])
     found = {text for _, text in _leaks(pages, [SECRET_TITLE, SECRET_BODY, SECRET_REPLY])}
     assert found == {SECRET_TITLE, SECRET_BODY, SECRET_REPLY}

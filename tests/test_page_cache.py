@@ -23,6 +23,7 @@ from forum.models import (
 )
 from forum.moderation import actions as moderation
 from forum.notifications import notify
+from forum.outcomes import actions as outcomes
 from forum.threads import actions
 from tests import factories
 from tests.conftest import _test_config
@@ -180,6 +181,8 @@ WRITES = {
     "hide opening post": lambda author, thread: moderation.hide_post(author, thread.first_post),
     "lock thread": lambda author, thread: moderation.lock_thread(author, thread),
     "deactivate author": lambda author, thread: setattr(author, "active", False),
+    # The thread is a question with one reply: its page and its board's list show the answer.
+    "accept answer": lambda author, thread: outcomes.accept_answer(author, thread.last_post),
     "bulk update": lambda author, thread: db.session.execute(
         update(Post).where(Post.thread_id == thread.id).values(body_html="<p>بالجملة</p>")
     ),

@@ -27,14 +27,22 @@ from forum.extensions import db
 from forum.following import actions as following
 from forum.following.unsubscribe import make_token
 from forum.mail import queue_test_mail
-from forum.models import Post, Status, TaskForce, Thread, User
+from forum.models import Post, Status, Tag, TaskForce, Thread, User
 from forum.notifications import notify
+from forum.outcomes import actions as outcomes
 from forum.threads.queries import page_of_posts
-from tests.factories import PASSWORD, board_by_slug, make_person, make_reply, make_thread
+from tests.factories import (
+    PASSWORD,
+    board_by_slug,
+    make_authority,
+    make_person,
+    make_reply,
+    make_thread,
+)
 
 ROLES = (
     "visitor", "member", "task_force_member", "other_task_force_member", "moderator",
-    "other_moderator", "admin", "suspended",
+    "other_moderator", "admin", "analyst", "suspended",
 )  # fmt: skip
 # Who may read the financial experts' restricted board.
 INSIDERS = ("task_force_member", "moderator", "admin")
@@ -83,10 +91,15 @@ class Case:
 
 
 def expect(default, **by_role):
+    """An analyst is a member who also reads the reports: answered as the member is, unless
+    the case says otherwise."""
+    by_role.setdefault("analyst", by_role.get("member", default))
     return {role: by_role.get(role, default) for role in ROLES}
 
 
 def for_roles(roles, answer, otherwise):
+    if "member" in roles:
+        roles = (*roles, "analyst")
     return {role: answer if role in roles else otherwise for role in ROLES}
 
 
@@ -101,6 +114,8 @@ CANNOT_READ_IT = expect(FORBIDDEN, visitor=LOGIN, suspended=LOGIN, moderator=OK,
 # The administration does not exist for anyone else, visitors included.
 ADMIN_ONLY = expect(NOT_FOUND, admin=OK)
 LOGIN_FIRST = {"visitor": LOGIN, "suspended": LOGIN}
+# The reports, like the administration, do not exist for anyone else.
+REPORT_READERS = expect(NOT_FOUND, admin=OK, analyst=OK)
 
 CASES = [
     Case("boards.home", "GET", "/", expect(OK)),
@@ -279,6 +294,58 @@ CASES = [
          expect(OK), data={"level": "weekly"}, ok=Answer(302, "/unsubscribe/{unsubscribe}")),
     Case("following.unsubscribe_choose", "POST", "/unsubscribe/not-a-token/choose",
          expect(NOT_FOUND), data={}),
+    # Outcomes (forum.outcomes): the asker or author decides, or a moderator of the board.
+    Case("outcomes.accept_answer", "POST", "/p/{public_reply}/accept", MODERATORS_OF_THE_BOARD,
+         data={}, ok=Answer(302, "/p/{public_reply}")),
+    Case("outcomes.accept_answer", "POST", "/p/{restricted_post}/accept",
+         expect(NOT_FOUND, **LOGIN_FIRST, task_force_member=OK, moderator=OK, admin=OK),
+         data={}, ok=Answer(302, "/p/{restricted_post}")),
+    Case("outcomes.clear_answer", "POST", "/t/{public_thread}/answer/clear",
+         MODERATORS_OF_THE_BOARD, data={}, ok=Answer(302, "/t/{public_thread}")),
+    Case("outcomes.set_challenge_status", "GET", "/t/{public_challenge}/status",
+         MODERATORS_OF_THE_BOARD),
+    Case("outcomes.set_challenge_status", "POST", "/t/{public_challenge}/status",
+         MODERATORS_OF_THE_BOARD, data={"status": "resolved", "note": "تم"},
+         ok=Answer(302, "/t/{public_challenge}")),
+    # A question has no status: refused even to its moderators.
+    Case("outcomes.set_challenge_status", "GET", "/t/{public_thread}/status",
+         expect(FORBIDDEN, **LOGIN_FIRST)),
+    Case("outcomes.set_challenge_status", "GET", "/t/{restricted_thread}/status",
+         expect(NOT_FOUND, **LOGIN_FIRST, task_force_member=FORBIDDEN, moderator=FORBIDDEN,
+                admin=FORBIDDEN)),
+    # Members of a local authority other than the story's adopt it; the staff roles have none.
+    Case("outcomes.adopt_story", "GET", "/t/{public_story}/adopt",
+         for_roles(("member", "task_force_member", "other_task_force_member"), OK,
+                   FORBIDDEN) | LOGIN_FIRST),
+    Case("outcomes.adopt_story", "POST", "/t/{public_story}/adopt",
+         for_roles(("member", "task_force_member", "other_task_force_member"), OK,
+                   FORBIDDEN) | LOGIN_FIRST,
+         data={"note": "طبقناها"}, ok=Answer(302, "/t/{public_story}")),
+    Case("outcomes.withdraw_adoption", "POST", "/adoptions/{adoption}/withdraw",
+         MODERATORS_OF_THE_BOARD, data={}, ok=Answer(302, "/t/{public_story}")),
+    # Tags (forum.tags): pages for everyone; the list kept by moderators of any board.
+    Case("tags.list_tags", "GET", "/tags", expect(OK)),
+    Case("tags.show_tag", "GET", "/tags/solid-waste", expect(OK)),
+    Case("tags.show_tag", "GET", "/tags/no-such-tag", expect(NOT_FOUND)),
+    Case("tags.manage_tags", "GET", "/tags/manage", MOD_AREA),
+    Case("tags.manage_tags", "POST", "/tags/manage", MOD_AREA,
+         data={"slug": "street-lighting", "name_ar": "إنارة الشوارع",
+               "name_en": "Street lighting"}, ok=Answer(302, "/tags/manage")),
+    Case("tags.edit_tag", "GET", "/tags/manage/{tag}", MOD_AREA),
+    Case("tags.retag_thread", "GET", "/t/{public_thread}/tags", MODERATORS_OF_THE_BOARD),
+    Case("tags.retag_thread", "POST", "/t/{public_thread}/tags", MODERATORS_OF_THE_BOARD,
+         data={"tags": "{tag}"}, ok=Answer(302, "/t/{public_thread}")),
+    # Local authorities' pages (forum.authorities): for everyone, figures by what they may read.
+    Case("authorities.list_authorities", "GET", "/authorities", expect(OK)),
+    Case("authorities.show_authority", "GET", "/authorities/{authority}", expect(OK)),
+    Case("authorities.show_authority", "GET", "/authorities/999999", expect(NOT_FOUND)),
+    # Participation reports (forum.reports): administrators and analysts; 404 for the others.
+    Case("reports.show_report", "GET", "/reports", REPORT_READERS),
+    Case("reports.show_report", "GET", "/reports?by=authority&start=2026-01-01", REPORT_READERS),
+    Case("reports.download_report", "GET", "/reports.csv?by=governorate", REPORT_READERS),
+    Case("tags.retag_thread", "GET", "/t/{restricted_thread}/tags", CANNOT_READ_IT
+         | {"member": NOT_FOUND, "analyst": NOT_FOUND, "task_force_member": FORBIDDEN,
+            "other_task_force_member": NOT_FOUND}),
 ]  # fmt: skip
 
 # Routes that show or change no forum content, or are covered elsewhere, with the reason.
@@ -366,11 +433,31 @@ def scenario(app, task_force_member, authority):
         db.session.commit()
         return {"invitation": made.id}
 
+    def public_challenge():
+        thread = make_thread(content["author"], title="تحدٍّ عام", kind="challenge")
+        return {"public_challenge": thread.id}
+
+    def public_story():
+        """A success story from a local authority that none of the roles works for."""
+        elsewhere = make_authority("بلدية أخرى", "Another Municipality", governorate="hebron")
+        writer = make_person(authority_id=elsewhere.id)
+        thread = make_thread(writer.id, title="قصة نجاح", kind="success_story")
+        return {"public_story": thread.id}
+
+    def adoption():
+        """Recorded by a member of the roles' authority who is none of the roles."""
+        adopter = db.session.get(User, make_person(authority_id=authority).id)
+        thread = db.session.get(Thread, content["public_story"])
+        adopted = outcomes.adopt_story(adopter, thread, note="طبقناها")
+        db.session.commit()
+        return {"adoption": adopted.id}
+
     def places():
         task_force = db.session.scalar(
             select(TaskForce).where(TaskForce.slug == "financial-experts")
         )
         return {
+            "tag": db.session.scalar(select(Tag.id).where(Tag.slug == "solid-waste")),
             "authority": authority,
             "board": board_by_slug("financial-management").id,
             "task_force": task_force.id,
@@ -385,6 +472,8 @@ def scenario(app, task_force_member, authority):
         "authority": places, "board": places, "task_force": places, "task_force_member": places,
         "mail": mail, "unsubscribe": unsubscribe, "pending_author": pending_author,
         "invitation": invitation,
+        "tag": places,
+        "public_challenge": public_challenge, "public_story": public_story, "adoption": adoption,
     }  # fmt: skip
     content = Scenario(app, makers)
     return content

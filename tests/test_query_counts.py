@@ -6,12 +6,15 @@ import pytest
 from sqlalchemy import event
 
 from forum.extensions import db
-from forum.models import Thread
+from forum.models import Thread, User
+from forum.outcomes import actions as outcomes
 from tests import factories
 
 BOARD = "financial-management"
-# A member's page, cold: 8, and one recording how far they have read (forum.reading).
-THREAD_PAGE_LIMIT = 9
+# 8, and one for a member: whether they watch the thread (its watch button, forum.following);
+# the thread's tags (forum.tags) and whether it has an outcome (forum.outcomes): one each;
+# one recording how far a member has read (forum.reading).
+THREAD_PAGE_LIMIT = 12
 
 
 @contextmanager
@@ -109,11 +112,51 @@ def test_cached_visitor_page_costs_one_query(app, client, other_member):
 def test_reader_state_costs_a_member_one_query_at_most_and_a_visitor_none(
     app, login, member, other_member
 ):
-    """Measured before unread tracking: visitor home 3, board 5, thread 4; member 6, 9, 8."""
+    """Measured before unread tracking: visitor home 3, board 5, thread 6; member 6, 9, 10
+    (the thread page's 4 and 8 then grew by its tags and its outcome, forum.tags and
+    forum.outcomes)."""
     thread_id = add_threads(app, other_member.id, 5, replies=4)
     urls = pages(app, thread_id)
     visitor = {name: cold_queries(app, app.test_client(), urls[name]) for name in urls}
     reader = login(member, on=app.test_client())
     members = {name: cold_queries(app, reader, urls[name]) for name in urls}
-    assert (visitor["home"], visitor["board"], visitor["thread"]) == (3, 5, 4)
-    assert (members["home"], members["board"], members["thread"]) == (6 + 1, 9, 8 + 1)
+    assert (visitor["home"], visitor["board"], visitor["thread"]) == (3, 5, 6)
+    assert (members["home"], members["board"], members["thread"]) == (6 + 1, 9, 10 + 1)
+
+
+def add_adoptions(app, story_id, count):
+    with app.app_context():
+        thread = db.session.get(Thread, story_id)
+        for _ in range(count):
+            authority = factories.make_authority(name_en="Adopter", governorate="tubas")
+            adopter = db.session.get(User, factories.make_person(authority_id=authority.id).id)
+            outcomes.adopt_story(adopter, thread, note="طبقناها")
+        db.session.commit()
+
+
+def test_an_outcome_costs_the_thread_page_a_bounded_number_of_queries(app, reader, other_member):
+    """A story's adoptions and their history are read in one query each, however many."""
+    with app.app_context():
+        story = factories.make_thread(other_member.id, BOARD, kind="success_story").id
+    add_adoptions(app, story, 2)
+    few = cold_queries(app, reader, f"/t/{story}")
+    add_adoptions(app, story, 10)
+    many = cold_queries(app, reader, f"/t/{story}")
+    assert few == many <= THREAD_PAGE_LIMIT + 2  # the outcome's history and the adoptions
+
+
+def test_authority_pages_cost_the_same_whatever_the_forum_holds(app, reader, other_member):
+    """Figures are counted by the database, grouped: the statements do not grow with the
+    authorities, their members or their posts."""
+    with app.app_context():
+        authority = db.session.get(User, other_member.id).authority_id
+    add_threads(app, other_member.id, 2, replies=2)
+    urls = {"list": "/authorities", "one": f"/authorities/{authority}"}
+    small = {name: cold_queries(app, reader, url) for name, url in urls.items()}
+    with app.app_context():
+        for number in range(5):
+            place = factories.make_authority(name_en=f"Place {number}", governorate="salfit")
+            factories.make_person(authority_id=place.id)
+    add_threads(app, other_member.id, 20, replies=30)
+    large = {name: cold_queries(app, reader, url) for name, url in urls.items()}
+    assert large == small

@@ -343,7 +343,7 @@ def update_user_access(actor, user, *, role, moderates_all_boards, boards):
     A member holds no moderator assignments: choosing the member role clears them.
     """
     set_role(actor, user, role)
-    if role == "member":
+    if role in ("member", "analyst"):
         moderates_all_boards, boards = False, []
     if user.moderates_all_boards != moderates_all_boards:
         details = _apply(user, {"moderates_all_boards": moderates_all_boards})

@@ -39,6 +39,7 @@ REGISTRATION_LABELS = {
 
 ROLE_LABELS = {
     "member": _l("Member"),
+    "analyst": _l("Analyst (reads the reports)"),
     "moderator": _l("Moderator"),
     "admin": _l("Administrator"),
 }

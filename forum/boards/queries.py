@@ -13,10 +13,14 @@ from sqlalchemy.orm import joinedload
 from forum import permissions
 from forum.extensions import db
 from forum.models import Board, Post, Thread, User
+from forum.outcomes.queries import answered_threads
 from forum.reading.queries import is_member, unread_columns, unread_from_row
 
 # At most this many of a member's own pending and rejected threads are listed on a board.
 UNPUBLISHED_LISTED = 20
+
+# The board list's filter of questions (`?kind=question&state=…`).
+QUESTION_STATES = ("unanswered", "answered")
 
 
 def get_board(board_id):
@@ -41,13 +45,14 @@ def list_boards(user):
     ).all()
 
 
-def count_threads(board, user, *, kind=None):
-    """How many threads the reader sees in the board's list (of one kind, when given)."""
-    if kind is None and permissions.can_read_board(board, user):
+def count_threads(board, user, *, kind=None, state=None):
+    """How many threads the reader sees in the board's list (of one kind, when given, and
+    answered or not, for questions)."""
+    if kind is None and state is None and permissions.can_read_board(board, user):
         # The board keeps this count, and it is the same for every reader who may read it.
         return board.thread_count
     return db.session.scalar(
-        select(func.count()).select_from(Thread).where(_listed(board, user, kind))
+        select(func.count()).select_from(Thread).where(_listed(board, user, kind, state))
     )
 
 
@@ -59,7 +64,7 @@ class BoardPage(NamedTuple):
     unpublished: list  # the reader's own pending and rejected threads here, newest first
 
 
-def list_threads(board, user, *, kind=None, limit, offset):
+def list_threads(board, user, *, kind=None, state=None, limit, offset):
     """One page of the board's threads as the reader sees them: pinned first, then by last
     activity, with their authors; for a member also what is new to them, and their own
     threads that wait for approval or were not approved (forum.permissions).
@@ -72,7 +77,7 @@ def list_threads(board, user, *, kind=None, limit, offset):
     ordering = (Thread.pinned.desc(), Thread.last_activity_at.desc(), Thread.id.desc())
     listed = (
         select(Thread.id.label("id"), literal(False).label("unpublished"))
-        .where(_listed(board, user, kind))
+        .where(_listed(board, user, kind, state))
         .order_by(*ordering)
         .limit(limit)
         .offset(offset)
@@ -97,20 +102,29 @@ def list_threads(board, user, *, kind=None, limit, offset):
     if member:
         columns, read, condition = unread_columns(user)
         query = query.add_columns(*columns).outerjoin(read, condition)
-    query = query.options(joinedload(Thread.author).joinedload(User.authority))
+    query = query.options(
+        joinedload(Thread.author).joinedload(User.authority), joinedload(Thread.outcome)
+    )
     threads, unpublished, unread = [], [], {}
     for row in db.session.execute(query):
         thread = row[0]
         (unpublished if ids[thread.id] else threads).append(thread)
         if member and not ids[thread.id]:
-            state = unread_from_row(*row[1:])
-            if state.count:
-                unread[thread.id] = state
+            new = unread_from_row(*row[1:])
+            if new.count:
+                unread[thread.id] = new
     threads.sort(key=lambda t: (t.pinned, t.last_activity_at, t.id), reverse=True)
     unpublished.sort(key=lambda t: (t.created_at, t.id), reverse=True)
     return BoardPage(threads, unread, unpublished)
 
 
-def _listed(board, user, kind):
+def _listed(board, user, kind, state):
     listed = permissions.visible_threads(user) & (Thread.board_id == board.id)
-    return listed & (Thread.kind == kind) if kind else listed
+    if kind:
+        listed = listed & (Thread.kind == kind)
+    if state in QUESTION_STATES:
+        answered = answered_threads()
+        listed = (
+            listed & (Thread.kind == "question") & (answered if state == "answered" else ~answered)
+        )
+    return listed

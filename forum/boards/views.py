@@ -40,14 +40,17 @@ def show_board(slug):
     kind = request.args.get("kind")
     if kind not in THREAD_KINDS:
         kind = None
-    total = queries.count_threads(board, current_user, kind=kind)
+    state = request.args.get("state") if kind == "question" else None
+    if state not in queries.QUESTION_STATES:
+        state = None
+    total = queries.count_threads(board, current_user, kind=kind, state=state)
     page = Page.from_request(total, current_app.config["THREADS_PER_PAGE"])
     listing = queries.list_threads(
-        board, current_user, kind=kind, limit=page.per_page, offset=page.offset
+        board, current_user, kind=kind, state=state, limit=page.per_page, offset=page.offset
     )
     return render_template(
         "boards/board.html", board=board, threads=listing.threads, unread=listing.unread,
-        unpublished=listing.unpublished, page=page, kind=kind, kinds=THREAD_KINDS,
+        unpublished=listing.unpublished, page=page, kind=kind, kinds=THREAD_KINDS, state=state,
     )  # fmt: skip
 
 

@@ -23,25 +23,37 @@ from forum.models.following import (
 )
 from forum.models.mail import MAIL_STATUS_LABELS, Mail, MailStatus
 from forum.models.moderation import FLAG_REASONS, AdminLog, Flag, ModerationLog, Notification
+from forum.models.outcomes import (
+    CHALLENGE_STATUSES,
+    Adoption,
+    ChallengeStatus,
+    OutcomeChange,
+    ThreadOutcome,
+)
 from forum.models.reading import BoardRead, Draft, ThreadRead
 from forum.models.site import REGISTRATION_POLICIES, PageChange, SiteSettings, SiteState
+from forum.models.tags import MAX_TAGS_PER_THREAD, Tag, ThreadTag
 from forum.models.threads import THREAD_KINDS, Post, PostRevision, Status, Thread
 
 __all__ = [
     "APPROVAL_STATES",
     "REGISTRATION_POLICIES",
     "AUTHORITY_KINDS",
+    "CHALLENGE_STATUSES",
     "BOARD_ACCESS",
     "DIGEST_LEVELS",
     "FLAG_REASONS",
     "GOVERNORATES",
     "LEVELS",
+    "MAX_TAGS_PER_THREAD",
     "MAIL_STATUS_LABELS",
     "ROLES",
     "THREAD_KINDS",
     "AdminLog",
+    "Adoption",
     "Board",
     "BoardRead",
+    "ChallengeStatus",
     "Content",
     "BoardModerator",
     "BoardSubscription",
@@ -57,6 +69,7 @@ __all__ = [
     "MailStatus",
     "ModerationLog",
     "Notification",
+    "OutcomeChange",
     "PageChange",
     "Post",
     "PostRevision",
@@ -64,10 +77,13 @@ __all__ = [
     "SiteSettings",
     "SiteState",
     "Status",
+    "Tag",
     "TaskForce",
     "TaskForceMember",
     "Thread",
     "ThreadRead",
+    "ThreadOutcome",
+    "ThreadTag",
     "ThreadWatch",
     "User",
 ]

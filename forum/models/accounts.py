@@ -15,7 +15,8 @@ from forum.extensions import db
 from forum.i18n import pick
 from forum.models.base import Content, PrivateState, changed_columns, scope
 
-ROLES = ("member", "moderator", "admin")
+# An analyst is a member who may also read the participation reports (forum.reports).
+ROLES = ("member", "analyst", "moderator", "admin")
 # An account made under the "approval" registration policy waits until an administrator
 # approves or refuses it; every other account is approved from the start.
 APPROVAL_STATES = ("approved", "pending", "refused")

@@ -28,6 +28,11 @@ ACTIONS = {
     "unhide_post": _l("Showed a hidden post again"),
     # Written under the author's name: she edited her rejected thread and sent it again.
     "resubmit_thread": _l("Sent a rejected thread again for approval"),
+    "accept_answer": _l("Accepted an answer for someone else's question"),
+    "clear_answer": _l("Cleared the accepted answer of someone else's question"),
+    "set_challenge_status": _l("Changed the status of someone else's challenge"),
+    "withdraw_adoption": _l("Withdrew someone else's adoption"),
+    "retag_thread": _l("Changed the tags of a thread"),
 }
 
 # Reasons a moderator can pick when rejecting; anything else is the moderator's own words.

@@ -17,6 +17,7 @@ from forum.models.threads import PATH_SEGMENT
 from forum.moderation import log as moderation_log
 from forum.names import visible
 from forum.permissions import can_moderate_board, needs_approval
+from forum.tags.actions import set_thread_tags
 
 
 class ThreadError(ValueError):
@@ -32,8 +33,9 @@ def _visible_title(title):
     return title
 
 
-def start_thread(author, board, *, title, kind, body):
-    """Create a thread with its opening post, published or pending by the board's rules."""
+def start_thread(author, board, *, title, kind, body, tags=()):
+    """Create a thread with its opening post, published or pending by the board's rules, and
+    with the tags its author chose."""
     now = utcnow()
     status = Status.PENDING if needs_approval(author, board) else Status.PUBLISHED
     thread = Thread(
@@ -45,6 +47,8 @@ def start_thread(author, board, *, title, kind, body):
     post = _add_post(author, thread, None, body, status=Status.PUBLISHED, now=now)
     thread.first_post = post
     thread.last_post = post
+    if tags:
+        set_thread_tags(author, thread, tags)
     if status == Status.PUBLISHED:
         publish_thread(thread)
     return thread

@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 from forum.forms import Form
 from forum.models.threads import THREAD_KINDS
 from forum.names import visible
+from forum.tags.forms import TagChoiceField
 
 
 def _required():
@@ -62,6 +63,8 @@ class ThreadForm(Form):
     body = TextAreaField(
         _l("Message"), validators=[_required(), _NotBlank(), _MaxLength("BODY_MAX_LENGTH")]
     )
+    # Its choices come from the list of tags (forum.tags.queries.tag_choices), set by the view.
+    tags = TagChoiceField(_l("Tags (up to 5)"))
     preview = SubmitField(_l("Preview"))
     submit = SubmitField(_l("Start the thread"))
 

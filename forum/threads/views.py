@@ -13,6 +13,7 @@ from forum.pagination import Page, requested_number
 from forum.reading import actions as reading
 from forum.reading import drafts
 from forum.reading import queries as reading_queries
+from forum.tags import queries as tag_queries
 from forum.threads import actions, queries
 from forum.threads.forms import ConfirmForm, EditPostForm, PostForm, ThreadForm
 
@@ -87,13 +88,14 @@ def new_thread():
     permissions.require(permissions.can_start_thread(board), hide=False)
     form = ThreadForm()
     preview, kept = None, None
+    form.tags.choices = tag_queries.tag_choices()
     if form.validate_on_submit():
         if form.preview.data:
             preview = markup.render(form.body.data)
         else:
             thread = actions.start_thread(
                 current_user, board, title=form.title.data, kind=form.kind.data,
-                body=form.body.data,
+                body=form.body.data, tags=tag_queries.get_tags(form.tags.data),
             )  # fmt: skip
             reading.discard_draft(current_user.id, board_id=board.id)
             db.session.commit()

@@ -9,15 +9,18 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from sqlalchemy import select
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from forum.extensions import db
 from forum.following import actions as following
 from forum.following.unsubscribe import make_token
 from forum.mail import queue_test_mail
-from forum.models import Flag, User
+from forum.models import Flag, Tag, User
 from forum.moderation import actions as moderation
 from forum.notifications import notify
+from forum.outcomes import actions as outcomes
+from forum.tags.actions import set_thread_tags
 from tests import factories
 
 LANGUAGES = ("ar", "en")
@@ -58,6 +61,14 @@ KEY_PAGES = [
     KeyPage("admin-boards", "/admin/boards", viewer="admin"),
     KeyPage("admin-mail", "/admin/mail", viewer="admin"),
     KeyPage("admin-mail-one", "/admin/mail/{mail}", viewer="admin"),
+    KeyPage("success-story", "/t/{story}"),
+    KeyPage("challenge-status", "/t/{challenge}/status"),
+    KeyPage("tags", "/tags", viewer="visitor"),
+    KeyPage("tag", "/tags/{tag}"),
+    KeyPage("manage-tags", "/tags/manage"),
+    KeyPage("authorities", "/authorities", viewer="visitor"),
+    KeyPage("authority", "/authorities/{authority}"),
+    KeyPage("reports", "/reports", viewer="admin", planned=True),
     KeyPage("log-in", "/auth/login", viewer="visitor"),
     KeyPage("register", "/auth/register", viewer="visitor"),
     KeyPage("not-found", "/b/tf-financial-experts", viewer="visitor", status=404),
@@ -100,6 +111,10 @@ _TEXT = {
         "nested": "نسبة مئوية: ٥٪ لمن يدفع قبل نهاية الربع الأول.",
         "pending": "مقترح لتوحيد نماذج الموازنة",
         "rejected": "إعلان عن دورة تدريبية خاصة",
+        "story": "قصة نجاح: الفوترة الإلكترونية للمياه",
+        "challenge": "تحدي جمع النفايات في القرى",
+        "adopted": "طبقنا الفوترة الإلكترونية في آذار ٢٠٢٦.",
+        "elsewhere": ("بلدية طوباس", "Tubas Municipality"),
         "search": "الجباية",
     },
     "en": {
@@ -116,6 +131,10 @@ _TEXT = {
         "nested": "A percentage: 5% for those who pay before the end of the first quarter.",
         "pending": "A proposal to standardise budget templates",
         "rejected": "An advertisement for a private training course",
+        "story": "Success story: electronic water billing",
+        "challenge": "The challenge of waste collection in villages",
+        "adopted": "We moved to electronic billing in March 2026.",
+        "elsewhere": ("بلدية طوباس", "Tubas Municipality"),
         "search": "collection",
     },
 }
@@ -156,6 +175,22 @@ def build(app, language, authority_id):
         for author in (flagger, member, flagger):  # deeper than MAX_REPLY_DEPTH, on a phone too
             parent = factories.make_reply(author.id, thread, body=_WIDE, parent=parent)
         db.session.add(Flag(post_id=reply.id, user_id=member.id, reason="off_topic"))
+        # Outcomes and tags (forum.outcomes, forum.tags): an answered question, a story
+        # adopted by another authority, a challenge in progress.
+        asker = db.session.get(User, member.id)
+        outcomes.accept_answer(asker, reply)
+        first_tags = db.session.scalars(select(Tag).order_by(Tag.id).limit(3)).all()
+        set_thread_tags(asker, thread, first_tags)
+        story = factories.make_thread(member.id, title=text["story"], body=text["body"],
+                                      kind="success_story")  # fmt: skip
+        name_ar, name_en = text["elsewhere"]
+        place = factories.make_authority(name_ar, name_en, governorate="tubas")
+        adopter = factories.make_person(language=language, authority_id=place.id)
+        outcomes.adopt_story(db.session.get(User, adopter.id), story, note=text["adopted"],
+                             contact="water@example.org")  # fmt: skip
+        challenge = factories.make_thread(member.id, title=text["challenge"], body=text["body"],
+                                          kind="challenge")  # fmt: skip
+        outcomes.set_challenge_status(asker, challenge, "in_progress", note=text["reply"])
         notify(moderator.id, "thread_approved", thread=thread)
         mail = queue_test_mail(db.session.get(User, member.id))
         reader = db.session.get(User, moderator.id)
@@ -164,5 +199,7 @@ def build(app, language, authority_id):
         db.session.commit()
         ids = {"thread": thread.id, "reply": reply.id, "member": member.id,
                "search": text["search"], "mail": mail.id,
-               "unsubscribe": make_token(reader, board=thread.board)}  # fmt: skip
+               "unsubscribe": make_token(reader, board=thread.board), "story": story.id,
+               "challenge": challenge.id, "authority": authority_id,
+               "tag": first_tags[0].slug}  # fmt: skip
     return Sample(ids=ids, viewers={"moderator": moderator, "admin": admin})

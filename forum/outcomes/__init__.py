@@ -1,0 +1,1 @@
+"""Outcomes of threads: accepted answers, challenge statuses and adoptions of success stories."""
