@@ -39,6 +39,7 @@ def _init_extensions(app):
     from forum.following import listeners  # noqa: F401  (following hears of new content)
     from forum.i18n import mark, select_locale
     from forum.notifications import mailing  # noqa: F401  (some notifications go by mail)
+    from forum.search import index  # noqa: F401  (the search index follows every write)
 
     db.init_app(app)
     with app.app_context():
@@ -73,9 +74,10 @@ def _register_blueprints(app):
     from forum.moderation.views import bp as moderation
     from forum.notifications.views import bp as notifications
     from forum.posts.views import bp as posts
+    from forum.search.views import bp as search
     from forum.site.views import bp as site
     from forum.threads.views import bp as threads
 
     for blueprint in (site, accounts, boards, threads, posts, moderation, notifications,
-                      following, admin):  # fmt: skip
+                      following, search, admin):  # fmt: skip
         app.register_blueprint(blueprint)
