@@ -198,10 +198,10 @@ def _note_bulk_writes(state):
         state.is_update or state.is_delete or state.is_insert
     ):
         return
-    table = getattr(statement, "table", None)
-    if table is Post.__table__:
+    name = getattr(getattr(statement, "table", None), "name", None)
+    if name == Post.__tablename__:
         id_column, noted = Post.__table__.c.id, "posts"
-    elif table is Thread.__table__:
+    elif name == Thread.__tablename__:
         id_column, noted = Thread.__table__.c.id, "threads"
     else:
         return
@@ -220,9 +220,8 @@ def _note_bulk_writes(state):
 def apply_pending(session):
     """Write the index changes the transaction's writes call for (before a commit, or before a
     search that must see the transaction's own writes)."""
-    if not session.info.get(_PENDING):
-        return
-    session.flush()
+    if session.new or session.dirty or session.deleted:
+        session.flush()  # its listener notes what the flush writes
     pending = session.info.pop(_PENDING, None)
     if not pending:
         return

@@ -13,6 +13,7 @@ from forum.search import normalise
 
 # A written word: letters and digits with the marks and tatweel written inside them.
 _WORD = re.compile(r"(?:[^\W_]|[\u0300-\u036f\u0610-\u061a\u0640\u064b-\u065f\u0670])+")
+_CHUNK = re.compile(r"\S+")  # a snippet starts at a space, never inside a word or an entity
 SNIPPET_CHARS = 240
 _LEAD_WORDS = 8  # words shown before the first match
 
@@ -53,7 +54,7 @@ def snippet(text, query, length=SNIPPET_CHARS):
     spans = _marked_spans(text, query)
     start = 0
     if spans:
-        words = [m.start() for m in _WORD.finditer(text, 0, spans[0][0])]
+        words = [m.start() for m in _CHUNK.finditer(text, 0, spans[0][0])]
         start = words[-_LEAD_WORDS] if len(words) >= _LEAD_WORDS else 0
     end = min(len(text), start + length)
     if end < len(text):
