@@ -22,7 +22,7 @@ from sqlalchemy.sql.elements import TextClause
 from forum.extensions import db
 from forum.models import Post, Thread
 from forum.search import normalise
-from forum.search.schema import TABLE
+from forum.search.schema import TABLE, TERMS_TABLE
 
 _PENDING = "search_pending"  # session.info: post ids to index again, and ids to remove
 _TAG = re.compile(r"<[^>]+>")
@@ -104,7 +104,8 @@ def remove(connection, post_ids):
     )
 
 
-def _insert(connection, rows):
+def _insert(connection, rows, known=None):
+    """Index the rows; `known` (a rebuild's) holds the words already in the list of words."""
     if not rows:
         return
     if connection.dialect.name == "postgresql":
@@ -116,15 +117,24 @@ def _insert(connection, rows):
             f"INSERT INTO {TABLE} (post_id, document) VALUES (:id, CAST(:document AS tsvector))"
         )
     else:
-        values = []
+        values, words = [], set()
         for row in rows:
-            title, title_variants, body, body_variants = document(_title_of(row), row.body_html)
-            values.append({"id": row.id, "t": title, "tv": title_variants, "b": body,
-                           "bv": body_variants})  # fmt: skip
+            columns = document(_title_of(row), row.body_html)
+            values.append(dict(zip(("id", "t", "tv", "b", "bv"), (row.id, *columns), strict=True)))
+            for column in columns:
+                words.update(column.split())
         statement = (
             f"INSERT INTO {TABLE} (rowid, title, title_variants, body, body_variants) "
             "VALUES (:id, :t, :tv, :b, :bv)"
         )
+        if known is not None:
+            words -= known
+            known |= words
+        if words:
+            connection.execute(
+                text(f"INSERT OR IGNORE INTO {TERMS_TABLE} (term) VALUES (:term)"),
+                [{"term": word} for word in sorted(words)],
+            )
     connection.execute(text(statement), values)
 
 
@@ -139,14 +149,14 @@ def rebuild(connection, progress=None):
 
     create(connection)
     empty(connection)
-    last = 0
+    last, known = 0, set()
     while True:
         ids = connection.execute(
             select(Post.id).where(Post.id > last).order_by(Post.id).limit(BATCH)
         ).scalars().all()  # fmt: skip
         if not ids:
             break
-        _insert(connection, connection.execute(_DOCUMENTS, {"ids": ids}).all())
+        _insert(connection, connection.execute(_DOCUMENTS, {"ids": ids}).all(), known)
         last = ids[-1]
         if progress is not None:
             progress(len(ids))

@@ -70,10 +70,10 @@ def find(reader, query, filters=Filters(), order="relevance"):
     """The reader's matches for the query: Results with post ids in relevance or date order."""
     index.apply_pending(db.session)  # this transaction's own writes are found too
     where = [permissions.visible_posts(reader), *_conditions(filters)]
-    statement = _engine().candidates(
-        query, titles_only=False, join_posts=True, where=where, limit=CANDIDATES + 1
-    )
-    rows = db.session.execute(statement).all()
+    rows = _engine().candidates(
+        db.session.connection(), query, titles_only=False, join_posts=True, where=where,
+        limit=CANDIDATES + 1,
+    )  # fmt: skip
     more = len(rows) > CANDIDATES
     rows = rows[:CANDIDATES]
     if order == "date":
@@ -158,25 +158,24 @@ def similar_threads(thread, reader, *, limit=5):
     words = [w for w in _title_words(thread.title) if w not in _COMMON]
     if not words:
         return []
-    statement = _engine().candidates(
-        any_of(words), titles_only=True, join_posts=False,
+    rows = _engine().candidates(
+        db.session.connection(), any_of(words), titles_only=True, join_posts=False,
         where=[permissions.visible_threads(reader), Thread.id != thread.id],
         limit=SIMILAR_CANDIDATES,
     )  # fmt: skip
-    return _best_titles(statement, limit)
+    return _best_titles(rows, limit)
 
 
 def suggest_titles(query, reader, *, limit=5):
     """Threads the reader may see whose titles match what is being typed: [(id, title)]."""
-    statement = _engine().candidates(
-        query, titles_only=True, join_posts=False,
+    rows = _engine().candidates(
+        db.session.connection(), query, titles_only=True, join_posts=False,
         where=[permissions.visible_threads(reader)], limit=SIMILAR_CANDIDATES,
     )  # fmt: skip
-    return _best_titles(statement, limit)
+    return _best_titles(rows, limit)
 
 
-def _best_titles(statement, limit):
-    rows = db.session.execute(statement).all()
+def _best_titles(rows, limit):
     rows.sort(key=lambda row: (row.score, row.thread_id), reverse=True)
     ids = [row.thread_id for row in rows[:limit]]
     if not ids:

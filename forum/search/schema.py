@@ -12,6 +12,9 @@ from sqlalchemy import event, text
 from forum.extensions import db
 
 TABLE = "search_posts"
+# SQLite: every word ever indexed, for expanding a prefix into words (forum.search.backends).
+# Never pruned: a word no post holds any more expands into a phrase that matches nothing.
+TERMS_TABLE = "search_posts_terms"
 # Column weights, highest first: the title, the title's words without their prefixes, the
 # body, the body's words without their prefixes. A word typed as written outranks a match
 # found only once a prefix was taken off.
@@ -38,15 +41,21 @@ def create(connection):
             connection.execute(text(statement))
     else:
         connection.execute(text(_SQLITE_CREATE))
+        connection.execute(
+            text(f"CREATE TABLE IF NOT EXISTS {TERMS_TABLE} (term TEXT PRIMARY KEY) WITHOUT ROWID")
+        )
 
 
 def drop(connection):
     connection.execute(text(f"DROP TABLE IF EXISTS {TABLE}"))
+    connection.execute(text(f"DROP TABLE IF EXISTS {TERMS_TABLE}"))
 
 
 def empty(connection):
     """Remove every entry, for tests and tools that empty the posts table outside the session."""
     connection.execute(text(f"DELETE FROM {TABLE}"))
+    if connection.dialect.name != "postgresql":
+        connection.execute(text(f"DELETE FROM {TERMS_TABLE}"))
 
 
 def exists(connection):

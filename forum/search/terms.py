@@ -38,12 +38,21 @@ class Query:
     terms: tuple
     truncated: bool  # words past MAX_TERMS (or text past MAX_QUERY_CHARS) were left out
 
-    def fts5(self, titles_only=False):
-        """The FTS5 MATCH expression: every term, each in any of its forms."""
+    def fts5(self, titles_only=False, expansions=None):
+        """The FTS5 MATCH expression: every term, each in any of its forms. A prefix form
+        with a list in `expansions` is written as those words (see forum.search.backends)."""
+        expansions = expansions or {}
         groups = []
         for term in self.terms:
-            star = "*" if term.prefix else ""
-            groups.append("(" + " OR ".join(f'"{form}"{star}' for form in term.forms) + ")")
+            phrases = []
+            for form in term.forms:
+                words = expansions.get(form) if term.prefix else [form]
+                if words is None:
+                    phrases.append(f'"{form}"*')
+                else:
+                    phrases.extend(f'"{word}"' for word in words)
+            # A prefix no indexed word begins matches nothing; FTS5 needs a phrase all the same.
+            groups.append("(" + (" OR ".join(dict.fromkeys(phrases)) or f'"{term.word}"') + ")")
         expression = " AND ".join(groups)
         if titles_only:
             return "{title title_variants} : (" + expression + ")"
