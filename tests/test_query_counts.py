@@ -10,8 +10,9 @@ from forum.models import Thread
 from tests import factories
 
 BOARD = "financial-management"
-# 8, and one for a member: whether they watch the thread (its watch button, forum.following).
-THREAD_PAGE_LIMIT = 9
+# 8, and one for a member: whether they watch the thread (its watch button, forum.following),
+# and one for its similar threads (forum.search).
+THREAD_PAGE_LIMIT = 10
 
 
 @contextmanager

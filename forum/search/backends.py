@@ -44,6 +44,7 @@ class Candidate(NamedTuple):
     score: float
     created_at: object
     thread_id: int
+    title: str | None = None  # the thread's, when titles are searched
 
 
 _COMPLETIONS = text(
@@ -64,8 +65,8 @@ class SQLiteEngine:
         statement = statement.add_columns(*(index.c[name] for name in COLUMNS))
         rows = connection.execute(statement).all()
         return [
-            Candidate(row.post_id, ranking.score(query, row[3:], titles_only), row.created_at,
-                      row.thread_id)
+            Candidate(row.post_id, ranking.score(query, row[-4:], titles_only), row.created_at,
+                      row.thread_id, row.title if titles_only else None)
             for row in rows
         ]  # fmt: skip
 
@@ -96,8 +97,10 @@ class PostgreSQLEngine:
         inner = inner.add_columns(index.c.document.label("document")).subquery()
         score = func.ts_rank(literal_column(f"'{_TS_RANK_WEIGHTS}'::float4[]"),
                              inner.c.document, tsquery, type_=Float)  # fmt: skip
-        statement = select(inner.c.post_id, score, inner.c.created_at, inner.c.thread_id)
-        return [Candidate(*row) for row in connection.execute(statement)]
+        columns = [inner.c.post_id, score, inner.c.created_at, inner.c.thread_id]
+        if titles_only:
+            columns.append(inner.c.title)
+        return [Candidate(*row) for row in connection.execute(select(*columns))]
 
 
 def _shape(index, key, match, join_posts, where, limit):
@@ -111,7 +114,9 @@ def _shape(index, key, match, join_posts, where, limit):
         )
     else:  # titles: the thread whose opening post this is
         statement = (
-            select(key.label("post_id"), Thread.created_at, Thread.id.label("thread_id"))
+            select(
+                key.label("post_id"), Thread.created_at, Thread.id.label("thread_id"), Thread.title
+            )  # fmt: skip
             .select_from(index)
             .join(Thread, Thread.first_post_id == key)
         )
