@@ -4,20 +4,12 @@ A BM25-like sum over the query's terms of each indexed column's weight times its
 count of matching words: the title counts most, then the title's words without their
 prefixes, the body, and the body's words without prefixes. There is no IDF: finding how many
 posts hold a word costs a scan of its whole doclist, tens of milliseconds for a common word.
+Words are counted with str.count over the space-separated columns (C speed: a thousand rows
+take a few milliseconds).
 """
-
-import re
-from functools import lru_cache
 
 WEIGHTS = (8.0, 4.0, 2.0, 1.0)  # forum.search.schema.COLUMNS, in order
 SATURATION = 1.2
-
-
-@lru_cache(maxsize=256)
-def _pattern(forms, prefix):
-    alternatives = "|".join(re.escape(form) for form in forms)
-    end = r"\S*" if prefix else r"(?=\s|$)"
-    return re.compile(rf"(?:^|(?<=\s))(?:{alternatives}){end}")
 
 
 def score(query, columns, titles_only=False):
@@ -27,9 +19,13 @@ def score(query, columns, titles_only=False):
     if titles_only:
         weighted = weighted[:2]
     for term in query.terms:
-        pattern = _pattern(term.forms, term.prefix)
+        # A word begins after a space; an exact word also ends before one.
+        needles = [f" {form}" if term.prefix else f" {form} " for form in term.forms]
         for weight, column in weighted:
-            count = len(pattern.findall(column or ""))
+            if not column:
+                continue
+            padded = f" {column} "
+            count = sum(padded.count(needle) for needle in needles)
             if count:
                 total += weight * count / (count + SATURATION)
     return total

@@ -6,6 +6,7 @@ but the <mark> elements added here is escaped.
 """
 
 import re
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 
@@ -18,15 +19,28 @@ SNIPPET_CHARS = 240
 _LEAD_WORDS = 8  # words shown before the first match
 
 
-def _marked_spans(text, query):
-    spans = []
+@lru_cache(maxsize=65_536)
+def _word_forms(word):
+    """A written word's normalised tokens, each with its prefix-less forms."""
+    return tuple((token, tuple(normalise.variants(token))) for token in normalise.tokens(word))
+
+
+def _is_match(word, query):
+    return any(term.matches(token, forms) for token, forms in _word_forms(word)
+               for term in query.terms)  # fmt: skip
+
+
+def _marked_spans(text, query, start=0, stop=None):
+    """The spans of matched words between start and stop (the whole text by default)."""
+    stop = len(text) if stop is None else stop
+    return [m.span() for m in _WORD.finditer(text, start, stop) if _is_match(m.group(), query)]
+
+
+def _first_match(text, query):
     for match in _WORD.finditer(text):
-        for token in normalise.tokens(match.group()):
-            forms = normalise.variants(token)
-            if any(term.matches(token, forms) for term in query.terms):
-                spans.append(match.span())
-                break
-    return spans
+        if _is_match(match.group(), query):
+            return match.start()
+    return None
 
 
 def _render(text, spans, start, end):
@@ -51,16 +65,16 @@ def highlight(text, query):
 def snippet(text, query, length=SNIPPET_CHARS):
     """About `length` characters of the text from a little before its first matched word."""
     text = " ".join((text or "").split())
-    spans = _marked_spans(text, query)
+    first = _first_match(text, query)
     start = 0
-    if spans:
-        words = [m.start() for m in _CHUNK.finditer(text, 0, spans[0][0])]
+    if first is not None:
+        words = [m.start() for m in _CHUNK.finditer(text, 0, first)]
         start = words[-_LEAD_WORDS] if len(words) >= _LEAD_WORDS else 0
     end = min(len(text), start + length)
     if end < len(text):
         space = text.rfind(" ", start, end)
         end = space if space > start else end
-    body = _render(text, spans, start, end)
+    body = _render(text, _marked_spans(text, query, start, end), start, end)
     before = Markup("… ") if start > 0 else Markup("")
     after = Markup(" …") if end < len(text) else Markup("")
     return before + body + after
