@@ -9,7 +9,7 @@ PYBABEL := $(VENV)/bin/pybabel
 CATALOGS := $(wildcard forum/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 
-.PHONY: run test lint format translations extract-messages bench bench-large e2e install screenshots
+.PHONY: run test lint format translations extract-messages bench bench-large bench-search e2e install screenshots
 
 run: $(VENV)/.runtime $(COMPILED)
 	@$(FLASK) forum init
@@ -64,6 +64,13 @@ bench: $(VENV)/.dev $(COMPILED)
 
 bench-large: $(VENV)/.dev $(COMPILED)
 	$(call bench_runs,large,,--readers $(DIGEST_READERS_LARGE))
+
+# Search latency (bench/README.md, "Search"): a generated forum of 1,000,000 posts, its index
+# rebuilt, then p50/p95 of one-word, two-word and prefix queries. PostgreSQL: set
+# FORUM_DATABASE_URL as for `make bench` (that database is emptied). SEARCH_SIZE=small: a quick try.
+SEARCH_SIZE ?= large
+bench-search: $(VENV)/.dev $(COMPILED)
+	$(PY) -m bench.search $(SEARCH_SIZE) --generate
 
 # Catalogs: .po files are committed, .mo files are built here.
 translations: $(COMPILED)

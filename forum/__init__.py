@@ -44,6 +44,7 @@ def _init_extensions(app):
     from forum.following import listeners  # noqa: F401  (following hears of new content)
     from forum.i18n import mark, select_locale
     from forum.notifications import mailing  # noqa: F401  (some notifications go by mail)
+    from forum.search import index  # noqa: F401  (the search index follows every write)
 
     db.init_app(app)
     with app.app_context():
@@ -80,10 +81,11 @@ def _register_blueprints(app):
     from forum.posts.views import bp as posts
     from forum.reading.views import bp as reading
     from forum.reports.views import bp as reports
+    from forum.search.views import bp as search
     from forum.site.views import bp as site
     from forum.tags.views import bp as tags
     from forum.threads.views import bp as threads
 
-    for blueprint in (site, accounts, boards, threads, posts, moderation, notifications,
-                      following, reading, outcomes, tags, authorities, reports, admin):  # fmt: skip
+    for blueprint in (site, accounts, boards, threads, posts, moderation, notifications, following,
+                      reading, search, outcomes, tags, authorities, reports, admin):  # fmt: skip
         app.register_blueprint(blueprint)

@@ -29,11 +29,13 @@ mail_cli = AppGroup("mail", help="The mail outbox.")
 
 def register(app):
     from forum.admin.commands import board_cli, task_force_cli
+    from forum.search.commands import search_cli
 
     forum_cli.add_command(board_cli)
     forum_cli.add_command(task_force_cli)
     forum_cli.add_command(cache_cli)
     forum_cli.add_command(mail_cli)
+    forum_cli.add_command(search_cli)
     app.cli.add_command(forum_cli)
 
 

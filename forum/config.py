@@ -69,6 +69,7 @@ class Defaults:
 
     THREADS_PER_PAGE = 20
     POSTS_PER_PAGE = 20
+    SEARCH_RESULTS_PER_PAGE = 20
     MAX_REPLY_DEPTH = 4  # deeper replies render flat with an "in reply to" link
     TITLE_MAX_LENGTH = 200
     BODY_MAX_LENGTH = 50_000

@@ -28,6 +28,7 @@ from sqlalchemy.pool import StaticPool
 
 from forum import create_app, seed
 from forum.extensions import db
+from forum.search import schema as search_schema
 from tests import factories
 
 PG_URL_VARIABLE = "FORUM_TEST_DATABASE_URL"
@@ -161,6 +162,7 @@ def _empty_tables(engine):
             connection.execute(text("PRAGMA foreign_keys = OFF"))  # threads and posts: a cycle
             for table in reversed(tables):
                 connection.execute(table.delete())
+            search_schema.empty(connection)  # on PostgreSQL, TRUNCATE … CASCADE empties it
 
 
 @pytest.fixture(scope="session")

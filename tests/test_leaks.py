@@ -94,7 +94,10 @@ def test_outsiders_never_see_restricted_or_pending_content(app, login, request, 
         "/notifications",
         "/tags",
         "/authorities",
-    ]
+        # One word of each secret: a result would show the whole title or text.
+        "/search?q=الإنقاذ", "/search?q=العجز", "/search?q=داخلية", "/search?q=ينتظر",
+        "/search/titles?q=الإنقاذ", "/search/titles?q=ينتظر",
+    ]  # fmt: skip
     pages = crawl(client, seeds)
     assert len(pages) > 5
     assert _leaks(pages, [SECRET_TITLE, SECRET_BODY, SECRET_REPLY, PENDING_TITLE]) == []
@@ -103,6 +106,6 @@ def test_outsiders_never_see_restricted_or_pending_content(app, login, request, 
 def test_insiders_do_see_it(app, login, secrets, task_force_member):
     """The crawler really reaches restricted content when it is allowed (the test can fail)."""
     client = login(task_force_member, on=app.test_client())
-    pages = crawl(client, ["/", "/tags", "/authorities"])
+    pages = crawl(client, ["/", "/tags", "/authorities", "/search?q=الإنقاذ"])
     found = {text for _, text in _leaks(pages, [SECRET_TITLE, SECRET_BODY, SECRET_REPLY])}
     assert found == {SECRET_TITLE, SECRET_BODY, SECRET_REPLY}

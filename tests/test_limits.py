@@ -10,9 +10,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from flask import Blueprint
 
-from forum import limits
 from forum.clock import utcnow
 from forum.extensions import db
 from forum.models import User
@@ -204,22 +202,14 @@ def test_flags_are_limited(app, client, login, member, other_member):
     assert_limited(submit(client, f"/p/{posts[1]}/flag", flag))
 
 
-# The named limit for the search page --------------------------------------------------------
+# Search -------------------------------------------------------------------------------------
 
 
 @pytest.mark.app_config(RATELIMIT_SEARCH="2 per minute")
-def test_the_search_limit_is_ready_for_the_search_page(app):
-    probe = Blueprint("probe", __name__)
-
-    @probe.get("/probe-search")
-    @limits.search
-    def search():
-        return "results"
-
-    app.register_blueprint(probe)
+def test_searching_is_limited_per_address(app):
     client = app.test_client()
-    assert [client.get("/probe-search").status_code for _ in range(2)] == [200, 200]
-    assert_limited(client.get("/probe-search"))
+    assert [client.get("/search?q=بلدية").status_code for _ in range(2)] == [200, 200]
+    assert_limited(client.get("/search?q=بلدية"))
 
 
 # Redis, when FORUM_REDIS_URL is set ---------------------------------------------------------

@@ -160,6 +160,9 @@ CASES = [
     Case("threads.delete_post", "GET", "/p/{restricted_post}/delete",
          expect(NOT_FOUND, **LOGIN_FIRST, task_force_member=OK, moderator=OK, admin=OK)),
     Case("accounts.profile", "GET", "/u/{author}", expect(OK)),
+    # Everyone may search; what each finds is the policy's (tests/test_search.py).
+    Case("search.show_results", "GET", "/search?q=موضوع", expect(OK)),
+    Case("search.suggest_titles", "GET", "/search/titles?q=موضوع", expect(OK)),
     Case("accounts.settings", "GET", "/settings", SIGNED_IN_ONLY),
     Case("accounts.change_password", "POST", "/settings/password", SIGNED_IN_ONLY,
          data={"password-current_password": PASSWORD, "password-new_password": "a new password",

@@ -13,8 +13,9 @@ from tests import factories
 BOARD = "financial-management"
 # 8, and one for a member: whether they watch the thread (its watch button, forum.following);
 # the thread's tags (forum.tags) and whether it has an outcome (forum.outcomes): one each;
-# one recording how far a member has read (forum.reading).
-THREAD_PAGE_LIMIT = 12
+# one for its similar threads (forum.search); one recording how far a member has read
+# (forum.reading).
+THREAD_PAGE_LIMIT = 13
 
 
 @contextmanager
@@ -112,16 +113,16 @@ def test_cached_visitor_page_costs_one_query(app, client, other_member):
 def test_reader_state_costs_a_member_one_query_at_most_and_a_visitor_none(
     app, login, member, other_member
 ):
-    """Measured before unread tracking: visitor home 3, board 5, thread 6; member 6, 9, 10
-    (the thread page's 4 and 8 then grew by its tags and its outcome, forum.tags and
-    forum.outcomes)."""
+    """Measured before unread tracking: visitor home 3, board 5, thread 7; member 6, 9, 11
+    (the thread page's 4 and 8 then grew by its tags, its outcome and its similar threads:
+    forum.tags, forum.outcomes, forum.search)."""
     thread_id = add_threads(app, other_member.id, 5, replies=4)
     urls = pages(app, thread_id)
     visitor = {name: cold_queries(app, app.test_client(), urls[name]) for name in urls}
     reader = login(member, on=app.test_client())
     members = {name: cold_queries(app, reader, urls[name]) for name in urls}
-    assert (visitor["home"], visitor["board"], visitor["thread"]) == (3, 5, 6)
-    assert (members["home"], members["board"], members["thread"]) == (6 + 1, 9, 10 + 1)
+    assert (visitor["home"], visitor["board"], visitor["thread"]) == (3, 5, 7)
+    assert (members["home"], members["board"], members["thread"]) == (6 + 1, 9, 11 + 1)
 
 
 def add_adoptions(app, story_id, count):

@@ -6,6 +6,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from forum.search.schema import include_name
+
 config = context.config
 # Keep the app's and the tests' loggers alive: Alembic's default would disable them.
 fileConfig(config.config_file_name, disable_existing_loggers=False)
@@ -31,6 +33,8 @@ def run_migrations_online():
 
     options = dict(current_app.extensions["migrate"].configure_args)
     options.setdefault("process_revision_directives", skip_empty_revision)
+    # The search index's tables are made by their revision, not described by models.
+    options.setdefault("include_name", include_name)
     with target_db.engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_db.metadata, **options)
         with context.begin_transaction():

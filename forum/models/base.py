@@ -16,6 +16,9 @@ from sqlalchemy import inspect
 SITE = "site"
 # Every profile page depends on this: it lists posts across threads whose visibility can change.
 PROFILES = "profiles"
+# Every page that lists threads found by their titles (similar threads) depends on this: a
+# thread that appears, disappears, moves or is renamed may join or leave such a list.
+THREAD_TITLES = "thread-titles"
 
 
 def scope(kind, key):

@@ -9,6 +9,7 @@ from forum.clock import utcnow
 from forum.extensions import db
 from forum.models.base import (
     PROFILES,
+    THREAD_TITLES,
     Content,
     PrivateState,
     changed_columns,
@@ -78,12 +79,18 @@ class Thread(Content, db.Model):
 
     def written_scopes(self, change):
         """The thread's page and its board's list; a move also the board it left. A change of
-        status or board changes which of its posts profiles may list."""
+        status or board changes which of its posts profiles may list, and with a new or
+        changed title, which threads lists of similar titles may show."""
         scopes = {scope("thread", self.id), scope("board", self.board_id)}
         if change == "update":
             scopes.add(scope("board", previous_value(self, "board_id")))
-            if changed_columns(self) & {"status", "board_id"}:
+            changed = changed_columns(self)
+            if changed & {"status", "board_id"}:
                 scopes.add(PROFILES)
+            if changed & {"status", "board_id", "title"}:
+                scopes.add(THREAD_TITLES)
+        else:
+            scopes.add(THREAD_TITLES)
         return scopes
 
     @property

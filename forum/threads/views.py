@@ -4,7 +4,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from forum import limits, markup, permissions
+from forum import limits, markup, permissions, search
 from forum.boards.queries import get_board_by_slug
 from forum.extensions import db
 from forum.inputs import id_number
@@ -48,6 +48,7 @@ def show_thread(thread_id):
         # renders it in a language (forum.templating.rendered_once).
         reply_form=PostForm if permissions.can_reply(thread) else None,
         max_depth=current_app.config["MAX_REPLY_DEPTH"],
+        similar=search.similar_threads(thread, current_user),
     )
     if current_user.is_authenticated:
         # Private state: one statement, and no page change logged (forum.models.reading).
