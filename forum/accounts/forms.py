@@ -72,8 +72,9 @@ class SettingsForm(Form):
     )
 
 
-class PasswordForm(Form):
-    current_password = PasswordField(_l("Current password"), validators=[_required()])
+class ResetPasswordForm(Form):
+    """A new password, typed twice (the reset link's form; settings add the current one)."""
+
     new_password = PasswordField(_l("New password"), validators=[_required(), NewPassword()])
     confirm = PasswordField(
         _l("Repeat the new password"),
@@ -82,6 +83,10 @@ class PasswordForm(Form):
             EqualTo("new_password", message=_l("The passwords do not match.")),
         ],
     )
+
+
+class PasswordForm(ResetPasswordForm):
+    current_password = PasswordField(_l("Current password"), validators=[_required()])
 
 
 class ResetRequestForm(Form):
@@ -91,17 +96,6 @@ class ResetRequestForm(Form):
             _required(),
             Email(message=_l("Enter a valid email address."), check_deliverability=False),
             Length(max=254, message=_l("At most %(max)d characters.")),
-        ],
-    )
-
-
-class ResetPasswordForm(Form):
-    new_password = PasswordField(_l("New password"), validators=[_required(), NewPassword()])
-    confirm = PasswordField(
-        _l("Repeat the new password"),
-        validators=[
-            _required(),
-            EqualTo("new_password", message=_l("The passwords do not match.")),
         ],
     )
 
