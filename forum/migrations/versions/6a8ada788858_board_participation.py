@@ -1,4 +1,5 @@
-"""board participation: threads and replies kept per member and board, filled from the posts
+"""board participation: threads and replies kept per member and board, filled from the posts;
+the posts' author index covers the reports' counts
 
 Revision ID: 6a8ada788858
 Revises: e5a7c2d41b93
@@ -44,7 +45,11 @@ def upgrade():
     sa.PrimaryKeyConstraint('user_id', 'board_id')
     )
     op.execute(BACKFILL)
+    op.drop_index('ix_posts_author', table_name='posts')
+    op.create_index('ix_posts_author', 'posts', ['author_id', 'created_at', 'thread_id', 'status', 'deleted_at', 'hidden_at'], unique=False)
 
 
 def downgrade():
+    op.drop_index('ix_posts_author', table_name='posts')
+    op.create_index('ix_posts_author', 'posts', ['author_id', 'created_at'], unique=False)
     op.drop_table('board_participation')
