@@ -51,8 +51,9 @@ def pages(manifest):
         ("thread_500", "thread 500 p1", f"/t/{manifest['thread_500']}"),
         ("thread_500_last", f"thread 500 p{last_page}",
          f"/t/{manifest['thread_500']}?page={last_page}"),
-        # Knowledge pages (forum.authorities, forum.tags). /authorities is left out: its figures
-        # count every post of the forum on each view (README.md, "Known limits").
+        # Knowledge pages (forum.authorities, forum.tags); the list sums the counts kept per
+        # member and board (forum.threads.actions.refresh_participation).
+        ("authorities", "authorities", "/authorities"),
         ("authority", "authority 1", "/authorities/1"),
         ("tags", "tags", "/tags"),
     ]  # fmt: skip

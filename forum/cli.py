@@ -21,6 +21,7 @@ from forum.models import ROLES, Level
 from forum.permissions import access_of_the_federation
 from forum.reports.output import as_csv, as_json
 from forum.reports.queries import GROUPINGS, Filters, report
+from forum.threads.actions import recount_participation
 
 forum_cli = AppGroup("forum", help="Tabadul administration commands.")
 cache_cli = AppGroup("cache", help="The page caches of every worker.")
@@ -123,6 +124,14 @@ def restore_command(path):
     except backup.BackupError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Restored the database from {path}; every page cache will start afresh.")
+
+
+@forum_cli.command("recount")
+def recount_command():
+    """Rebuild the counts kept per member and board (the local authorities' figures)."""
+    rows = recount_participation()
+    db.session.commit()
+    click.echo(f"Recounted threads and replies: {rows} rows of members' participation.")
 
 
 @cache_cli.command("bump")

@@ -489,6 +489,12 @@ def visible_boards(user=None):
     return Board.id.in_(access_for(user).readable)
 
 
+def visible_board_rows(board_column, user=None):
+    """Rows kept per board (counts of a board's content) of the boards the reader may read."""
+    readable = access_for(user).readable
+    return board_column.in_(readable) if readable else false()
+
+
 def visible_threads(user=None):
     """Threads that appear in lists: published, in a readable board."""
     readable = access_for(user).readable

@@ -5,9 +5,17 @@ import pytest
 from sqlalchemy import select
 
 from forum.extensions import db
-from forum.models import Thread, User
+from forum.models import BoardParticipation, Post, Thread, User
+from forum.moderation import actions as moderation
 from forum.outcomes import actions as outcomes
-from tests.factories import make_authority, make_person, make_reply, make_thread
+from forum.threads import actions as threads
+from tests.factories import (
+    board_by_slug,
+    make_authority,
+    make_person,
+    make_reply,
+    make_thread,
+)
 
 BOARD = "financial-management"
 SECRET_BOARD = "tf-financial-experts"
@@ -105,3 +113,63 @@ def test_a_story_moved_to_a_restricted_board_leaves_the_counts(app, client, worl
     assert "قصة نجاح جنين" not in client.get(f"/authorities/{world['tubas']}").get_data(
         as_text=True
     )
+
+
+def counted_by_hand():
+    """{(member, board): [threads, replies]} from every thread and post, in Python."""
+    counts = {}
+    for thread in db.session.scalars(select(Thread).where(Thread.status == "published")):
+        counts.setdefault((thread.author_id, thread.board_id), [0, 0])[0] += 1
+        for post in db.session.scalars(select(Post).where(Post.thread_id == thread.id)):
+            shown = post.status == "published" and not post.deleted_at and not post.hidden_at
+            if shown and post.id != thread.first_post_id:
+                counts.setdefault((post.author_id, thread.board_id), [0, 0])[1] += 1
+    return counts
+
+
+def kept():
+    return {
+        (row.user_id, row.board_id): [row.threads, row.replies]
+        for row in db.session.scalars(select(BoardParticipation))
+    }
+
+
+def test_kept_counts_follow_every_action_and_equal_a_recount(app, world, admin):
+    with app.app_context():
+        moderator = db.session.get(User, admin.id)
+        writer = db.session.get(User, world["writer"].id)
+        assert kept() == counted_by_hand() != {}
+        question = db.session.scalar(select(Thread).where(Thread.title == "سؤال من طوباس"))
+        extra = make_reply(writer.id, question, body="رد ثالث من جنين")
+        assert kept() == counted_by_hand()
+        steps = (
+            lambda: threads.delete_post(moderator, extra, reason="مكرر"),
+            lambda: threads.restore_post(moderator, extra, reason="خطأ"),
+            lambda: moderation.hide_post(moderator, extra, reason="مراجعة"),
+            lambda: moderation.unhide_post(moderator, extra, reason="مراجعة"),
+            lambda: moderation.move_thread(moderator, question, board_by_slug(SECRET_BOARD)),
+            lambda: threads.delete_thread(moderator, question, reason="مكرر"),
+            lambda: threads.restore_thread(moderator, question, reason="خطأ"),
+        )
+        for step in steps:
+            before = kept()
+            step()
+            db.session.commit()
+            assert kept() == counted_by_hand()
+            assert kept() != before  # every step changes some member's figures
+        by_hand = counted_by_hand()
+        db.session.execute(BoardParticipation.__table__.delete())  # lost, or never kept
+        assert threads.recount_participation() == len(by_hand)
+        assert kept() == by_hand
+
+
+def test_flask_forum_recount_rebuilds_the_kept_counts(app, world):
+    with app.app_context():
+        by_hand = counted_by_hand()
+        db.session.execute(BoardParticipation.__table__.delete())
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["forum", "recount"])
+    assert result.exit_code == 0, result.output
+    assert f"{len(by_hand)} rows" in result.output
+    with app.app_context():
+        assert kept() == by_hand

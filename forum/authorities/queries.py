@@ -2,9 +2,10 @@
 answers, stories and task forces.
 
 Every figure is counted by the database, grouped by authority, one statement per figure
-whatever the number of authorities or posts. Content goes through the policy's visible_*
-filters, so a restricted board's threads and replies never count, nor show, for a reader
-who may not read that board.
+whatever the number of authorities or posts; threads and replies are summed from the counts
+kept per member and board (BoardParticipation), so a view never scans the posts. Content
+goes through the policy's visible_* filters, so a restricted board's threads and replies
+never count, nor show, for a reader who may not read that board.
 """
 
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from forum import permissions
 from forum.extensions import db
 from forum.models import (
     Adoption,
+    BoardParticipation,
     LocalAuthority,
     Post,
     TaskForce,
@@ -85,16 +87,10 @@ def _figure_statements(user):
         "members": select(member, func.count(User.id))
         .where(User.active.is_(True), member.is_not(None))
         .group_by(member),
-        "threads": select(member, func.count(Thread.id))
-        .join(User, Thread.author_id == User.id)
-        .where(permissions.visible_threads(user))
-        .group_by(member),
-        # Replies: every visible post but a thread's opening one.
-        "replies": select(member, func.count(Post.id))
-        .join(Thread, Post.thread_id == Thread.id)
-        .join(User, Post.author_id == User.id)
-        .where(permissions.visible_posts(user), Post.id != Thread.first_post_id)
-        .group_by(member),
+        # Threads and replies: the counts kept per member and board (BoardParticipation,
+        # forum.threads.actions), summed over the boards the reader may read.
+        "threads": _participation(user, BoardParticipation.threads),
+        "replies": _participation(user, BoardParticipation.replies),
         "accepted_answers": select(member, func.count(ThreadOutcome.thread_id))
         .join(Thread, ThreadOutcome.thread_id == Thread.id)
         .join(answer_post, ThreadOutcome.accepted_post_id == answer_post.id)
@@ -106,6 +102,16 @@ def _figure_statements(user):
         .where(permissions.visible_threads(user))
         .group_by(Adoption.authority_id),
     }
+
+
+def _participation(user, counted):
+    member = User.authority_id
+    return (
+        select(member, func.sum(counted))
+        .join(User, BoardParticipation.user_id == User.id)
+        .where(permissions.visible_board_rows(BoardParticipation.board_id, user), counted > 0)
+        .group_by(member)
+    )
 
 
 def members_of(authority):

@@ -33,7 +33,14 @@ from forum.models.outcomes import (
 from forum.models.reading import BoardRead, Draft, ThreadRead
 from forum.models.site import REGISTRATION_POLICIES, PageChange, SiteSettings, SiteState
 from forum.models.tags import MAX_TAGS_PER_THREAD, Tag, ThreadTag
-from forum.models.threads import THREAD_KINDS, Post, PostRevision, Status, Thread
+from forum.models.threads import (
+    THREAD_KINDS,
+    BoardParticipation,
+    Post,
+    PostRevision,
+    Status,
+    Thread,
+)
 
 __all__ = [
     "APPROVAL_STATES",
@@ -56,6 +63,7 @@ __all__ = [
     "ChallengeStatus",
     "Content",
     "BoardModerator",
+    "BoardParticipation",
     "BoardSubscription",
     "DigestRun",
     "Draft",

@@ -102,7 +102,17 @@ class Post(Content, db.Model):
     __tablename__ = "posts"
     __table_args__ = (
         db.Index("ix_posts_thread_path", "thread_id", "path"),
-        db.Index("ix_posts_author", "author_id", "created_at"),
+        # A member's posts by time (profiles); the further columns let the reports count
+        # posts by author and month from the index alone, never reading the posts' text.
+        db.Index(
+            "ix_posts_author",
+            "author_id",
+            "created_at",
+            "thread_id",
+            "status",
+            "deleted_at",
+            "hidden_at",
+        ),  # fmt: skip
         # The moderation queue and its header count: only the few pending rows are indexed.
         db.Index(
             "ix_posts_pending",
@@ -177,3 +187,23 @@ class PostRevision(PrivateState, db.Model):
     post = db.relationship(Post)
     author = db.relationship("User", foreign_keys=[author_id])
     replaced_by = db.relationship("User", foreign_keys=[replaced_by_id])
+
+
+class BoardParticipation(Content, db.Model):
+    """How many published threads and visible replies one member has on one board, kept by
+    forum.threads.actions like the boards' counters. The local authorities' pages sum these
+    rows over the boards the reader may read, grouped by the members' authority, instead of
+    counting every post on each view; a member who changes authority takes their figures
+    along, as the posts themselves would."""
+
+    __tablename__ = "board_participation"
+
+    user_id = db.Column(db.Integer, db.ForeignKey("users.id"), primary_key=True)
+    board_id = db.Column(db.Integer, db.ForeignKey("boards.id"), primary_key=True)
+    threads = db.Column(db.Integer, nullable=False, default=0)
+    replies = db.Column(db.Integer, nullable=False, default=0)
+
+    def written_scopes(self, change):
+        """No cached page shows these figures (the authorities' pages are members' or
+        per-reader pages, never stored): a reply must not empty the cache through them."""
+        return {scope("participation", self.board_id)}

@@ -135,8 +135,10 @@ def move_thread(moderator, thread, board, *, reason=""):
     origin = thread.board
     thread.board = board
     db.session.flush()  # the thread row is locked by its update, before the boards
+    authors = threads.authors_in(thread)
     for changed in sorted((origin, board), key=lambda b: b.id):  # the lock order
         threads.refresh_board(changed)
+        threads.refresh_participation(changed, authors)
     log.record(moderator, "move_thread", thread=thread, board=board, from_board=origin,
                reason=reason)  # fmt: skip
 
@@ -262,3 +264,4 @@ def _show(post):
 def _recount(post):
     threads.refresh_thread(post.thread)
     threads.refresh_board(post.thread.board)
+    threads.refresh_participation(post.thread.board, {post.author_id})

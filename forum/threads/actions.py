@@ -5,14 +5,14 @@ a thread and its first post are saved together or not at all.
 """
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 
 from forum import events, markup
 from forum.accounts.queries import members_named
 from forum.clock import utcnow
 from forum.extensions import db
 from forum.links import path_for
-from forum.models import Board, Post, PostRevision, Status, Thread, User
+from forum.models import Board, BoardParticipation, Post, PostRevision, Status, Thread, User
 from forum.models.threads import PATH_SEGMENT
 from forum.moderation import log as moderation_log
 from forum.names import visible
@@ -63,6 +63,7 @@ def publish_thread(thread):
     _count_approved_post(thread.author)
     refresh_thread(thread)
     refresh_board(thread.board)
+    refresh_participation(thread.board, {thread.author_id})
     events.thread_published.send(thread)
 
 
@@ -88,6 +89,7 @@ def publish_post(post):
     _count_approved_post(post.author)
     refresh_thread(post.thread)
     refresh_board(post.thread.board)
+    refresh_participation(post.thread.board, {post.author_id})
     events.post_published.send(post)
 
 
@@ -144,6 +146,7 @@ def delete_post(actor, post, *, reason=""):
         moderation_log.record(actor, "delete_post", post=post, reason=reason)
     refresh_thread(thread)
     refresh_board(thread.board)
+    refresh_participation(thread.board, {post.author_id})
 
 
 def delete_thread(actor, thread, *, reason=""):
@@ -154,6 +157,7 @@ def delete_thread(actor, thread, *, reason=""):
     if actor.id != thread.author_id:
         moderation_log.record(actor, "delete_thread", thread=thread, reason=reason)
     refresh_board(thread.board)
+    refresh_participation(thread.board, authors_in(thread))
 
 
 def restore_thread(actor, thread, *, reason=""):
@@ -163,6 +167,7 @@ def restore_thread(actor, thread, *, reason=""):
     thread.status_before_delete = None
     moderation_log.record(actor, "restore_thread", thread=thread, reason=reason)
     refresh_board(thread.board)
+    refresh_participation(thread.board, authors_in(thread))
 
 
 def restore_post(actor, post, *, reason=""):
@@ -172,6 +177,7 @@ def restore_post(actor, post, *, reason=""):
     moderation_log.record(actor, "restore_post", post=post, reason=reason)
     refresh_thread(post.thread)
     refresh_board(post.thread.board)
+    refresh_participation(post.thread.board, {post.author_id})
 
 
 # Counters ---------------------------------------------------------------------------------
@@ -221,6 +227,90 @@ def refresh_board(board):
     ).first()
     board.last_thread_id = latest.id if latest else None
     board.last_post_at = latest.last_activity_at if latest else None
+
+
+def refresh_participation(board, author_ids):
+    """Recount the given members' published threads and visible replies on the board
+    (BoardParticipation), from the rows. Call it after refresh_board: the board's row lock
+    makes a second writer on the board wait, so two writers never both create a member's row.
+    """
+    author_ids = sorted(set(author_ids))
+    if not author_ids:
+        return
+    db.session.flush()
+    counts = {author_id: [0, 0] for author_id in author_ids}
+    for index, statement in enumerate(_participation_counts(Thread.board_id == board.id)):
+        author = statement.selected_columns[0]
+        for author_id, _board_id, count in db.session.execute(
+            statement.where(author.in_(author_ids))
+        ):
+            counts[author_id][index] = count
+    rows = {
+        row.user_id: row
+        for row in db.session.scalars(
+            select(BoardParticipation).where(
+                BoardParticipation.board_id == board.id,
+                BoardParticipation.user_id.in_(author_ids),
+            )
+        )
+    }
+    for author_id, (threads, replies) in counts.items():
+        row = rows.get(author_id)
+        if row is None:
+            if threads or replies:
+                db.session.add(
+                    BoardParticipation(
+                        user_id=author_id, board_id=board.id, threads=threads, replies=replies
+                    )
+                )
+        elif threads or replies:
+            row.threads, row.replies = threads, replies
+        else:
+            db.session.delete(row)
+
+
+def recount_participation():
+    """Rebuild every BoardParticipation row from the threads and posts (after an import, or
+    to check the kept figures: `flask forum recount`); returns the number of rows."""
+    db.session.execute(BoardParticipation.__table__.delete())
+    counts = {}
+    for index, statement in enumerate(_participation_counts(true())):
+        for author_id, board_id, count in db.session.execute(statement):
+            counts.setdefault((author_id, board_id), [0, 0])[index] = count
+    db.session.add_all(
+        BoardParticipation(user_id=user_id, board_id=board_id, threads=threads, replies=replies)
+        for (user_id, board_id), (threads, replies) in counts.items()
+    )
+    db.session.flush()
+    return len(counts)
+
+
+def _participation_counts(where):
+    """Two statements of (author id, board id, count): published threads, then visible replies
+    (not opening posts), as the policy's visible_threads and visible_posts count them."""
+    threads = (
+        select(Thread.author_id, Thread.board_id, func.count(Thread.id))
+        .where(where, Thread.status == Status.PUBLISHED)
+        .group_by(Thread.author_id, Thread.board_id)
+    )
+    replies = (
+        select(Post.author_id, Thread.board_id, func.count(Post.id))
+        .join(Thread, Post.thread_id == Thread.id)
+        .where(
+            where,
+            Thread.status == Status.PUBLISHED,
+            Post.is_visible_to_all,
+            Post.id != Thread.first_post_id,
+        )
+        .group_by(Post.author_id, Thread.board_id)
+    )
+    return threads, replies
+
+
+def authors_in(thread):
+    """Everyone who wrote a post in the thread (whose figures its status or board changes)."""
+    db.session.flush()
+    return set(db.session.scalars(select(Post.author_id).where(Post.thread_id == thread.id)))
 
 
 def lock_row(model, row_id):
