@@ -1,13 +1,15 @@
 """Pages cost a bounded number of SQL queries whatever the forum's size. Counts, not timings."""
 
+import re
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from forum.extensions import db
-from forum.models import Thread, User
+from forum.models import Tag, Thread, User
 from forum.outcomes import actions as outcomes
+from forum.tags.actions import set_thread_tags
 from tests import factories
 
 BOARD = "financial-management"
@@ -161,3 +163,31 @@ def test_authority_pages_cost_the_same_whatever_the_forum_holds(app, reader, oth
     add_threads(app, other_member.id, 20, replies=30)
     large = {name: cold_queries(app, reader, url) for name, url in urls.items()}
     assert large == small
+
+
+def add_matching_threads(app, authority, count):
+    """Threads by as many different authors, on two boards, each with the word «الجباية» and
+    the first starter tag."""
+    with app.app_context():
+        tag = db.session.scalars(select(Tag).order_by(Tag.id)).first()
+        for number in range(count):
+            author = db.session.get(User, factories.make_person(authority_id=authority).id)
+            board = BOARD if number % 2 else "village-councils"
+            thread = factories.make_thread(author.id, board, title=f"الجباية {number}",
+                                           body=f"تجربة في الجباية رقم {number}")  # fmt: skip
+            set_thread_tags(author, thread, [tag])
+        db.session.commit()
+        return tag.slug
+
+
+def test_search_and_tag_pages_cost_the_same_however_many_they_list(app, reader, authority):
+    """Results carry their thread, board and author: loaded with the page, not one by one."""
+    tag = add_matching_threads(app, authority, 2)
+    urls = {"search": "/search?q=الجباية", "tag": f"/tags/{tag}", "tags": "/tags"}
+    few = {name: cold_queries(app, reader, url) for name, url in urls.items()}
+    add_matching_threads(app, authority, 12)
+    many = {name: cold_queries(app, reader, url) for name, url in urls.items()}
+    assert many == few
+    for url in (urls["search"], urls["tag"]):  # the pages did list them all
+        page = re.sub(r"<[^>]+>", "", reader.get(url).get_data(as_text=True))  # no <mark>
+        assert all(f"الجباية {number}" in page for number in range(12)), url
