@@ -12,7 +12,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from flask_migrate import upgrade
 
-from forum import backup, changes, demo, digests, mail, seed, worker
+from forum import backup, changes, demo, digests, jobs, mail, seed, worker
 from forum.accounts.actions import AccountError, register_user
 from forum.accounts.queries import find_user_by_email
 from forum.admin.actions import AdminError, find_authority
@@ -26,6 +26,7 @@ from forum.threads.actions import recount_participation
 forum_cli = AppGroup("forum", help="Tabadul administration commands.")
 cache_cli = AppGroup("cache", help="The page caches of every worker.")
 mail_cli = AppGroup("mail", help="The mail outbox.")
+jobs_cli = AppGroup("jobs", help="The background jobs (forum.jobs).")
 
 
 def register(app):
@@ -36,6 +37,7 @@ def register(app):
     forum_cli.add_command(task_force_cli)
     forum_cli.add_command(cache_cli)
     forum_cli.add_command(mail_cli)
+    forum_cli.add_command(jobs_cli)
     forum_cli.add_command(search_cli)
     app.cli.add_command(forum_cli)
 
@@ -142,7 +144,7 @@ def cache_bump_command():
 
 
 @mail_cli.command("send")
-@click.option("--limit", default=100, show_default=True, help="Mails claimed at a time.")
+@click.option("--limit", type=int, help="Mails claimed at a time (MAIL_BATCH_SIZE).")
 def mail_send_command(limit):
     """Send every due mail once, e.g. from cron every minute (or run `flask forum worker`)."""
     click.echo(_outcomes(mail.send_all(limit)))
@@ -185,6 +187,37 @@ def worker_command():
     )
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per run
     worker.run(current_app._get_current_object())
+
+
+@jobs_cli.command("list")
+def jobs_list_command():
+    """Each job and when it runs, in either runner."""
+    for job in jobs.JOBS:
+        every = job.every(current_app.config)
+        if every is not None:
+            when = f"every {every.total_seconds():g} s"
+        elif job.minute is not None:
+            when = f"hourly at minute {job.minute}"
+        else:
+            when = "on demand"
+        click.echo(f"{job.name:<16} {when}")
+
+
+@jobs_cli.command("run")
+@click.argument("name", type=click.Choice([job.name for job in jobs.JOBS]))
+@click.option("--queue", is_flag=True,
+              help="Leave it to the Celery workers (the production profile).")  # fmt: skip
+def jobs_run_command(name, queue):
+    """Run one job now, here (or, with --queue, on a Celery worker)."""
+    if queue:
+        from forum import celery_app
+
+        celery_app.enqueue(current_app._get_current_object(), name)
+        click.echo(f"Queued {name} for the Celery workers.")
+        return
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    jobs.find(name).function()
+    click.echo(f"Ran {name}.")
 
 
 @forum_cli.command("digests")

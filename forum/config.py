@@ -87,6 +87,18 @@ class Defaults:
     MAIL_FROM = "Tabadul <tabadul@localhost>"
     MAIL_MAX_ATTEMPTS = 8  # then the mail is "failed", for an administrator to look at
     MAIL_SEND_INTERVAL = 10  # seconds between the worker's runs of the sender
+    MAIL_BATCH_SIZE = 100  # mails one sender claims at a time
+    # A claim older than this belongs to a sender that died (or hangs): its mail is released
+    # and sent by another. Far longer than one SMTP conversation can take (forum.mail).
+    MAIL_CLAIM_TIMEOUT = 600  # seconds
+
+    # Background jobs (forum.jobs). Digests run hourly, a minute past, unless DIGEST_INTERVAL
+    # (seconds) is set, e.g. by a test; each reader still gets one digest per period.
+    DIGEST_INTERVAL = None
+    LOGIN_PRUNE_INTERVAL = 3600  # seconds
+    # The production profile's job runner (forum.celery_app): Celery with this broker, or
+    # REDIS_URL's server when it is not set. Unused by `flask forum worker`.
+    CELERY_BROKER_URL = None
 
 
 # No login lasts longer, whatever the configuration says.

@@ -35,9 +35,8 @@ from forum.models import Mail, MailStatus
 
 log = logging.getLogger(__name__)
 
-# A claim older than this belongs to a sender that died (or hangs): the mail is released.
-# It is far longer than one SMTP conversation can take (SMTP_TIMEOUT per step).
-CLAIM_TIMEOUT = timedelta(minutes=10)
+# A claim older than MAIL_CLAIM_TIMEOUT belongs to a sender that died (or hangs): the mail is
+# released. It must be far longer than one SMTP conversation can take (SMTP_TIMEOUT per step).
 SMTP_TIMEOUT = 30  # seconds
 # The wait after the n-th failed attempt: 1, 2, 4, 8 … minutes, never more than this.
 RETRY_FIRST = timedelta(minutes=1)
@@ -163,16 +162,23 @@ def _insert(**values):
 # Sending ------------------------------------------------------------------------------------
 
 
-def send_queued(limit=100):
-    """Send up to `limit` due mails; a Counter of outcomes: sent, kept, retry, failed.
+def send_queued(limit=None):
+    """Send up to `limit` (MAIL_BATCH_SIZE) due mails; a Counter of outcomes: sent, kept,
+    retry, failed.
 
     Safe with any number of senders at once (threads, processes, hosts): each mail is claimed
-    by one sender, and the claim committed, before it is sent. Each outcome is committed as it
-    comes, so a sender that dies loses at most the mail in hand, which is released after
-    CLAIM_TIMEOUT and sent again (with the same Message-ID). Commits; call it outside a request.
+    by one sender, and the claim committed, before it is sent. Each outcome is committed as
+    soon as the server has accepted the mail, before the next mail is begun. So a sender
+    killed mid-batch leaves its sent mail marked sent, and the rest of its claim is released
+    after MAIL_CLAIM_TIMEOUT and sent by another sender: each mail goes out once. The one
+    window left is a kill between the server's "250 accepted" and that commit (microseconds):
+    then that one mail goes out again, with the same Message-ID (at least once, never lost).
+    Commits; call it outside a request.
     """
+    limit = limit or current_app.config["MAIL_BATCH_SIZE"]
+    claim_timeout = timedelta(seconds=current_app.config["MAIL_CLAIM_TIMEOUT"])
     now = utcnow()
-    _release_stale(now)
+    _release_stale(now, claim_timeout)
     token = secrets.token_hex(16)
     mails = _claim(token, now, limit)
     for mail in mails:
@@ -185,7 +191,7 @@ def send_queued(limit=100):
     backend = _smtp if config.get("MAIL_SERVER") else _keep
     # Stop well before the claim could be taken for stale: a slow server must not make
     # another sender send the rest of the batch too.
-    deadline = now + CLAIM_TIMEOUT / 2
+    deadline = now + claim_timeout / 2
     with backend(config) as deliver:
         for mail in mails:
             if utcnow() > deadline:
@@ -199,7 +205,7 @@ def send_queued(limit=100):
     return outcomes
 
 
-def send_all(limit=100):
+def send_all(limit=None):
     """Send every due mail, batch after batch, until none is left; the outcomes added up."""
     total = Counter()
     while batch := send_queued(limit):
@@ -227,12 +233,12 @@ def retry_delay(attempts):
     return min(RETRY_FIRST * 2 ** (attempts - 1), RETRY_CAP)
 
 
-def _release_stale(now):
+def _release_stale(now, claim_timeout):
     """Give back the mail of senders that died holding it (the attempt stays counted)."""
     max_attempts = current_app.config["MAIL_MAX_ATTEMPTS"]
     db.session.execute(
         update(Mail)
-        .where(Mail.status == MailStatus.SENDING, Mail.claimed_at < now - CLAIM_TIMEOUT)
+        .where(Mail.status == MailStatus.SENDING, Mail.claimed_at < now - claim_timeout)
         .values(
             status=case((Mail.attempts >= max_attempts, MailStatus.FAILED),
                         else_=MailStatus.QUEUED),

@@ -1,10 +1,9 @@
 """The worker: one long-lived process that runs the forum's periodic jobs (APScheduler).
 
-`flask forum worker` runs it beside the web server. Each function in JOBS adds its jobs to
-the scheduler, given the app; a capability with periodic work (the digests, at each reader's
-hour) writes one such function and adds it to the list. Every job runs in its own app
-context. SIGTERM or SIGINT stops the process cleanly: no new job starts, and a running one
-finishes first.
+`flask forum worker` runs it beside the web server, in the embedded profile: the jobs and
+their schedule are forum.jobs's table, which Celery runs in the production profile
+(forum.celery_app). Every job runs in its own app context. SIGTERM or SIGINT stops the
+process cleanly: no new job starts, and a running one finishes first.
 """
 
 import logging
@@ -15,8 +14,7 @@ from functools import wraps
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from forum import digests, mail
-from forum.accounts import sessions
+from forum import jobs
 from forum.extensions import db
 
 log = logging.getLogger(__name__)
@@ -43,52 +41,16 @@ def in_app_context(app, job):
     return run
 
 
-def send_mail():
-    """Send all due mail (forum.mail); say what happened when anything did."""
-    outcomes = mail.send_all()
-    if outcomes:
-        log.info("mail: %s", ", ".join(f"{kind} {n}" for kind, n in sorted(outcomes.items())))
-
-
-def schedule_mail(app, scheduler):
-    scheduler.add_job(
-        in_app_context(app, send_mail),
-        "interval",
-        seconds=app.config["MAIL_SEND_INTERVAL"],
-        id="mail.send",
-        next_run_time=datetime.now(UTC),  # at once: mail queued while the worker was down
-    )
-
-
-def send_digests():
-    """Queue the digests of the readers whose local digest hour (and weekday) it is now."""
-    for level in digests.DIGEST_LEVELS:
-        outcomes = digests.send_digests(level)
-        if outcomes:
-            log.info("digests %s: %s", level,
-                     ", ".join(f"{kind} {n}" for kind, n in sorted(outcomes.items())))  # fmt: skip
-
-
-def schedule_digests(app, scheduler):
-    # Hourly, a minute past: each run digests the readers whose local hour has just begun.
-    # A reader whose hour was missed (worker down) gets it next period: their next digest
-    # still starts at their last one's high-water mark, so nothing new is lost.
-    scheduler.add_job(in_app_context(app, send_digests), "cron", minute=1, id="digests")
-
-
-# Each adds its jobs to the scheduler, given (app, scheduler).
-def prune_logins():
-    """Forget the logins that have expired (forum.accounts.sessions)."""
-    if pruned := sessions.prune_expired():
-        log.info("logins: %s expired", pruned)
-    db.session.commit()
-
-
-def schedule_logins(app, scheduler):
-    scheduler.add_job(in_app_context(app, prune_logins), "interval", hours=1, id="logins.prune")
-
-
-JOBS = [schedule_mail, schedule_digests, schedule_logins]
+def add_job(app, scheduler, job):
+    """Schedule one job of forum.jobs: at its interval (the first run at once: mail queued
+    while the worker was down goes out now), or hourly at its minute."""
+    every = job.every(app.config)
+    run = in_app_context(app, job.function)
+    if every is not None:
+        scheduler.add_job(run, "interval", seconds=every.total_seconds(), id=job.name,
+                          next_run_time=datetime.now(UTC))  # fmt: skip
+    elif job.minute is not None:
+        scheduler.add_job(run, "cron", minute=job.minute, id=job.name)
 
 
 def make_scheduler(app):
@@ -98,8 +60,9 @@ def make_scheduler(app):
         # A job never runs twice at once, and runs once (not once per missed time) when late.
         job_defaults={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
     )
-    for add_jobs in JOBS:
-        add_jobs(app, scheduler)
+    for job in jobs.JOBS:
+        if job.scheduled:
+            add_job(app, scheduler, job)
     return scheduler
 
 
