@@ -7,6 +7,7 @@ are skipped, unless FORUM_REQUIRE_SERVICES=1 (.ci/run) makes a missing service a
 """
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -16,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_URL = os.environ.get("FORUM_TEST_SERVICES_REDIS_URL", "redis://127.0.0.1:6379/10")
@@ -151,3 +153,45 @@ def wait_for(condition, timeout, what, *, every=0.1, alive=()):
         if time.monotonic() > deadline:
             pytest.fail(f"timed out after {timeout} s waiting for {what}")
         time.sleep(every)
+
+
+_TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def start_servers(started, database_url, count=2, **settings):
+    """`count` gunicorn servers, 2 workers each; their base URLs once they answer."""
+    bases = []
+    for number in range(count):
+        port = free_port()
+        environment = forum_environment(database_url, WORKERS=2, ACCESS_LOG="/dev/null",
+                                        LOG_LEVEL="warning", **settings)  # fmt: skip
+        server = started.start(
+            f"gunicorn-{number}",
+            [str(PYTHON_BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--bind",
+             f"127.0.0.1:{port}", "wsgi:app"],
+            environment,
+        )  # fmt: skip
+        bases.append((f"http://127.0.0.1:{port}", server))
+    for base, server in bases:
+        wait_for(lambda base=base: _answers(base), 30, f"{server.name} to answer", alive=[server])
+    return [base for base, _server in bases]
+
+
+def _answers(base):
+    try:
+        return requests.get(base + "/", timeout=10).status_code == 200
+    except requests.ConnectionError:
+        return False
+
+
+def log_in(base, person):
+    browser = requests.Session()
+    form = browser.get(base + "/auth/login", timeout=10)
+    fields = {"email": person.email, "password": person.password, "csrf_token": token(form)}
+    answer = browser.post(base + "/auth/login", data=fields, allow_redirects=False, timeout=10)
+    assert answer.status_code == 302, answer.text
+    return browser
+
+
+def token(page):
+    return _TOKEN.search(page.text).group(1)

@@ -3,8 +3,6 @@ one Redis, as behind a reverse proxy: what one server counts, writes or takes aw
 knows at once.
 """
 
-import re
-
 import pytest
 import requests
 from sqlalchemy import select
@@ -13,56 +11,15 @@ from forum.extensions import db
 from forum.models import TaskForce
 from tests.factories import make_person, make_reply, make_thread
 from tests.services import (
-    PYTHON_BIN,
-    forum_environment,
-    free_port,
+    log_in,
     processes,
     services,  # noqa: F401  (the fixture that every test here uses)
+    start_servers,
+    token,
     wait_for,
 )
 
 pytestmark = [pytest.mark.services, pytest.mark.committed, pytest.mark.usefixtures("services")]
-
-_TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-
-
-def start_servers(started, database_url, count=2, **settings):
-    """`count` gunicorn servers, 2 workers each; their base URLs once they answer."""
-    bases = []
-    for number in range(count):
-        port = free_port()
-        environment = forum_environment(database_url, WORKERS=2, ACCESS_LOG="/dev/null",
-                                        LOG_LEVEL="warning", **settings)  # fmt: skip
-        server = started.start(
-            f"gunicorn-{number}",
-            [str(PYTHON_BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--bind",
-             f"127.0.0.1:{port}", "wsgi:app"],
-            environment,
-        )  # fmt: skip
-        bases.append((f"http://127.0.0.1:{port}", server))
-    for base, server in bases:
-        wait_for(lambda base=base: _answers(base), 30, f"{server.name} to answer", alive=[server])
-    return [base for base, _server in bases]
-
-
-def _answers(base):
-    try:
-        return requests.get(base + "/", timeout=10).status_code == 200
-    except requests.ConnectionError:
-        return False
-
-
-def log_in(base, person):
-    browser = requests.Session()
-    form = browser.get(base + "/auth/login", timeout=10)
-    fields = {"email": person.email, "password": person.password, "csrf_token": token(form)}
-    answer = browser.post(base + "/auth/login", data=fields, allow_redirects=False, timeout=10)
-    assert answer.status_code == 302, answer.text
-    return browser
-
-
-def token(page):
-    return _TOKEN.search(page.text).group(1)
 
 
 def test_a_rate_limit_counts_requests_on_both_servers(app, database_url, tmp_path):
