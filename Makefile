@@ -9,7 +9,7 @@ PYBABEL := $(VENV)/bin/pybabel
 CATALOGS := $(wildcard forum/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 
-.PHONY: run test lint format translations extract-messages bench bench-large bench-search e2e install screenshots
+.PHONY: up run test lint format translations extract-messages bench bench-large bench-search e2e install screenshots
 
 run: $(VENV)/.runtime $(COMPILED)
 	@$(FLASK) forum init
@@ -21,6 +21,27 @@ run: $(VENV)/.runtime $(COMPILED)
 
 test: $(VENV)/.dev $(COMPILED)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The production profile on one machine, to try it (README, "Production profile"): gunicorn
+# on each of UP_PORTS (UP_WORKERS workers each), a Celery worker and beat, against the
+# PostgreSQL of FORUM_DATABASE_URL and the Redis of FORUM_REDIS_URL. Ctrl-C stops them all.
+UP_PORTS ?= 8001 8002
+UP_WORKERS ?= 2
+up: $(VENV)/.runtime $(COMPILED)
+	@case "$$FORUM_DATABASE_URL" in postgresql*) ;; *) echo "make up: set FORUM_DATABASE_URL to a PostgreSQL database (postgresql+psycopg://…)"; exit 2;; esac
+	@test -n "$$FORUM_REDIS_URL" || { echo "make up: set FORUM_REDIS_URL (redis://127.0.0.1:6379/0)"; exit 2; }
+	@$(FLASK) forum init
+	@$(FLASK) forum demo --accounts-file instance/demo-accounts.txt
+	@pids=""; \
+	trap 'kill $$pids 2>/dev/null; wait $$pids 2>/dev/null; echo "make up: stopped"' EXIT; \
+	trap 'exit 130' INT TERM; \
+	for port in $(UP_PORTS); do \
+	  FORUM_BIND=127.0.0.1:$$port FORUM_WORKERS=$(UP_WORKERS) $(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app & pids="$$pids $$!"; \
+	done; \
+	$(VENV)/bin/celery -A forum.celery_app worker --concurrency 2 --loglevel INFO & pids="$$pids $$!"; \
+	$(VENV)/bin/celery -A forum.celery_app beat --schedule instance/celerybeat-schedule --loglevel INFO & pids="$$pids $$!"; \
+	echo "make up: app servers on$(foreach port,$(UP_PORTS), http://127.0.0.1:$(port)), a Celery worker and beat; Ctrl-C stops them"; \
+	wait
 
 e2e: $(VENV)/.dev $(COMPILED)
 	$(PY) -m pytest tests/e2e $(PYTEST_ARGS)
