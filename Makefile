@@ -9,7 +9,7 @@ PYBABEL := $(VENV)/bin/pybabel
 CATALOGS := $(wildcard forum/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 
-.PHONY: up run test lint format translations extract-messages bench bench-large bench-search e2e install screenshots
+.PHONY: up run test lint format translations extract-messages bench bench-large bench-production bench-search e2e install screenshots
 
 run: $(VENV)/.runtime $(COMPILED)
 	@$(FLASK) forum init
@@ -85,6 +85,18 @@ bench: $(VENV)/.dev $(COMPILED)
 
 bench-large: $(VENV)/.dev $(COMPILED)
 	$(call bench_runs,large,,--readers $(DIGEST_READERS_LARGE))
+
+# The production profile beside the embedded one (bench/README.md, "Production profile"): the
+# same forum and the same tables, on PostgreSQL (FORUM_DATABASE_URL, emptied) and Redis
+# (FORUM_REDIS_URL), served by two gunicorn servers of 2 workers sharing the load.
+bench-production: $(VENV)/.dev $(COMPILED)
+	@case "$$FORUM_DATABASE_URL" in postgresql*) ;; *) echo "bench-production: set FORUM_DATABASE_URL to a PostgreSQL database (it is emptied)"; exit 2;; esac
+	@test -n "$$FORUM_REDIS_URL" || { echo "bench-production: set FORUM_REDIS_URL"; exit 2; }
+	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk"; exit 1; }
+	$(PY) -m bench.generate small
+	$(PY) -m bench.run small $(BENCH_ARGS) --servers 2
+	$(PY) -m bench.run small $(BENCH_ARGS) --servers 2 --mix longtail --writes-per-second 1
+	$(PY) -m bench.run small $(BENCH_ARGS) --servers 2 --mix mixed --duration 10s
 
 # Search latency (bench/README.md, "Search"): a generated forum of 1,000,000 posts, its index
 # rebuilt, then p50/p95 of one-word, two-word and prefix queries. PostgreSQL: set

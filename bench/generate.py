@@ -121,6 +121,7 @@ def main(argv=None):
     manifest.update(size=args.size, seconds=round(time.monotonic() - started, 1),
                     generated_at=utcnow().isoformat(timespec="seconds"))  # fmt: skip
     path = RESULTS / f"{args.size}.json"
+    RESULTS.mkdir(exist_ok=True)  # made by the SQLite file too, but not on PostgreSQL
     path.write_text(json.dumps(manifest, indent=2))
     print(f"{args.size}: {manifest['posts']:,} posts in {manifest['seconds']} s → {path}")
 
@@ -192,6 +193,8 @@ def _people(size, rng, boards):
             "job_title": "", "role": "moderator" if number == 2 else "member",
             "moderates_all_boards": False, "language": "ar", "active": True, "joined_at": joined,
             "approved_post_count": 0,
+            # Confirmed long ago: an unconfirmed address may not post (the writer's replies).
+            "email_verified_at": joined,
         })  # fmt: skip
     db.session.execute(User.__table__.insert(), rows)
     task_forces = [board.task_force_id for board in boards.values() if board.task_force_id]

@@ -69,6 +69,37 @@ def run_wrk(url, duration, **options):
     return wrk_figures(start_wrk(url, duration, **options), url)
 
 
+def run_wrk_split(bases, path, duration, *, threads, connections, **options):
+    """The same load as run_wrk, shared out between servers: one wrk process per server with
+    its part of the threads and connections, all at once; their figures merged (merge)."""
+    count = len(bases)
+    if count == 1:
+        return run_wrk(bases[0] + path, duration, threads=threads, connections=connections,
+                       **options)  # fmt: skip
+    part = {"threads": max(1, threads // count), "connections": max(1, connections // count)}
+    started = [start_wrk(base + path, duration, **part, **options) for base in bases]
+    return merge([wrk_figures(process, base + path)
+                  for process, base in zip(started, bases, strict=True)])  # fmt: skip
+
+
+def merge(figures):
+    """Several wrk processes' figures as one: requests, req/s, errors and cache counts added;
+    p50 the request-weighted mean of theirs, p99 the highest (percentiles do not add up, so
+    these two are approximations, said in bench/README.md)."""
+    requests_ = sum(f["requests"] for f in figures) or 1
+    cache = {name: sum(f["cache"][name] for f in figures) for name in figures[0]["cache"]}
+    answered = sum(cache.values())
+    return {
+        "requests": sum(f["requests"] for f in figures),
+        "rps": round(sum(f["rps"] for f in figures), 1),
+        "p50_ms": sum(f["p50_ms"] * f["requests"] for f in figures) / requests_,
+        "p99_ms": max(f["p99_ms"] for f in figures),
+        "errors": sum(f["errors"] for f in figures),
+        "cache": cache,
+        "hit_rate": cache["hit"] / answered if cache["hit"] + cache["miss"] else None,
+    }
+
+
 def _seconds(command):
     duration = next(part[2:] for part in command if part.startswith("-d"))
     units = {"s": 1, "m": 60, "h": 3600}

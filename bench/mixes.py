@@ -14,8 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.load import ReplyWriter, run_wrk, start_wrk, wrk_figures
-from bench.serve import check_answers, log_in, serve, session_cookie
+from bench.load import ReplyWriter, run_wrk_split, start_wrk, wrk_figures
+from bench.serve import check_answers, log_in, serve_many, session_cookie
 
 # In the mixed run each reader kind has its own wrk process (one thread, this many
 # connections), so that each has its own latencies.
@@ -28,20 +28,25 @@ def longtail(manifest, args, env):
     writable = sorted(set(public) - set(manifest["locked_threads"]))
     passes = [0] + ([args.writes_per_second] if args.writes_per_second > 0 else [])
     rows = []
-    with tempfile.TemporaryDirectory() as folder, serve("wsgi:app", env) as (base, _master):
+    serving = serve_many("wsgi:app", env, args.servers)
+    with tempfile.TemporaryDirectory() as folder, serving as servers:
+        bases = [base for base, _master in servers]
         paths = Path(folder) / "paths.txt"
         paths.write_text("".join(f"/t/{thread_id}\n" for thread_id in public))
-        check_answers(base, f"/t/{public[0]}")
+        for base in bases:
+            check_answers(base, f"/t/{public[0]}")
         options = {"threads": args.threads, "connections": args.connections, "paths_file": paths}
         for per_second in passes:
             writer = None
             if per_second:
-                writer = ReplyWriter(base, manifest["accounts"]["writer"], writable, per_second)
+                # On the first server: with two, the second's readers see the other's writes.
+                writer = ReplyWriter(bases[0], manifest["accounts"]["writer"], writable,
+                                     per_second)  # fmt: skip
                 writer.start()
             try:
-                run_wrk(base + "/", args.warmup, **options)
+                run_wrk_split(bases, "/", args.warmup, **options)
                 start = time.monotonic()
-                result = run_wrk(base + "/", args.duration, **options)
+                result = run_wrk_split(bases, "/", args.duration, **options)
                 end = time.monotonic()
             finally:
                 if writer:
@@ -62,42 +67,46 @@ def mixed(manifest, args, env):
         ("thread_written", "thread 500 p1 (written)", f"/t/{manifest['thread_500']}"),
         ("profile", "profile", f"/u/{manifest['bench_user_id']}"),
     ]
-    with serve("wsgi:app", env) as (base, _master):
-        member = session_cookie(log_in(base, manifest["login"]))
-        notified = session_cookie(log_in(base, accounts["notified"]))
+    with serve_many("wsgi:app", env, args.servers) as servers:
+        bases = [base for base, _master in servers]
+        member = session_cookie(log_in(bases[0], manifest["login"]))
+        notified = session_cookie(log_in(bases[0], accounts["notified"]))
         readers = [("visitor", *page, None) for page in pages]
         readers += [("member", *page, member) for page in pages]
         readers.append(("member", "notifications", "notifications", "/notifications", notified))
-        for _who, _key, _label, path, cookie in readers:
+        # Reader kinds take turns between the servers; the writer posts on the first, so
+        # with two servers the visitors of the written thread read it on the other one.
+        readers = [(*reader, bases[n % len(bases)]) for n, reader in enumerate(readers)]
+        for _who, _key, _label, path, cookie, base in readers:
             check_answers(base, path, cookie)
         writer = None
         if args.writes_per_second > 0:
-            writer = ReplyWriter(base, accounts["writer"], [manifest["thread_500"]],
+            writer = ReplyWriter(bases[0], accounts["writer"], [manifest["thread_500"]],
                                  args.writes_per_second)  # fmt: skip
             writer.start()
         try:
-            _read_together(base, readers, args.warmup)
+            _read_together(readers, args.warmup)
             start = time.monotonic()
-            results = _read_together(base, readers, args.duration)
+            results = _read_together(readers, args.duration)
             end = time.monotonic()
         finally:
             if writer:
                 writer.stop()
     rows = []
-    for (who, key, label, path, _cookie), result in zip(readers, results, strict=True):
+    for (who, key, label, path, _cookie, _base), result in zip(readers, results, strict=True):
         rows.append({"who": who, "key": key, "page": label, "path": path, **result})
     return {"wrk": f"-t1 -c{MIXED_CONNECTIONS} -d{args.duration} per reader kind, "
                    f"{len(readers)} at once", "writes_per_second": args.writes_per_second,
             "writer": writer.figures(start, end) if writer else None, "rows": rows}  # fmt: skip
 
 
-def _read_together(base, readers, duration):
+def _read_together(readers, duration):
     processes = [
         start_wrk(base + path, duration, threads=1, connections=MIXED_CONNECTIONS, cookie=cookie)
-        for _who, _key, _label, path, cookie in readers
+        for _who, _key, _label, path, cookie, base in readers
     ]
     return [
-        wrk_figures(process, base + reader[3])
+        wrk_figures(process, reader[5] + reader[3])
         for process, reader in zip(processes, readers, strict=True)
     ]
 

@@ -1,13 +1,17 @@
 """Serve the forum with gunicorn and drive it with wrk: one page at a time, or with writes.
 
     python -m bench.run small|large [--mix pages|longtail|mixed] [--duration 10s]
-        [--no-page-cache] [--pages KEY,…] [--writes-per-second 1]
+        [--no-page-cache] [--pages KEY,…] [--writes-per-second 1] [--servers 2]
 
 Reads the manifest bench.generate wrote (bench/results/<size>.json). The pages mix (the
 default) prints one table row per page and reader: requests/s, p50 and p99 latency, the share
 of the ceiling's requests/s in the same run, SQL queries per page (on a cache miss and a hit),
 HTML bytes, the peak RSS of a worker and the page-cache hit rate. The longtail and mixed runs
 are in bench.mixes. Each run is kept under its name in bench/results/run-<size>.json.
+
+--servers 2 is the production profile's shape (make bench-production): two gunicorn servers
+on one database (PostgreSQL) and one Redis (FORUM_REDIS_URL), the load shared between them;
+its runs are kept in run-<size>-production.json.
 """
 
 import argparse
@@ -20,13 +24,13 @@ from pathlib import Path
 from sqlalchemy import event
 
 from bench import mixes
-from bench.load import run_wrk
+from bench.load import run_wrk_split
 from bench.serve import (
     SECRET,
     check_answers,
     csrf_token,
     log_in,
-    serve,
+    serve_many,
     session_cookie,
     worker_peak_rss_mb,
 )
@@ -80,6 +84,13 @@ def main(argv=None):
         help="longtail, mixed: replies a second (longtail runs 0 first)",
     )
     parser.add_argument(
+        "--servers",
+        type=int,
+        default=1,
+        help="gunicorn servers (2 sync workers each) sharing the load: 2 for the production "
+        "profile, with FORUM_REDIS_URL set",
+    )
+    parser.add_argument(
         "--no-page-cache",
         action="store_true",
         help="measure rendering: turn the page cache off (PAGE_CACHE_BYTES=0)",
@@ -92,9 +103,15 @@ def main(argv=None):
     if missing:
         sys.exit(f"the manifest predates this run ({', '.join(missing)} missing): "
                  f"python -m bench.generate {args.size}")  # fmt: skip
-    print(f"{args.size}: {manifest['posts']:,} posts, {manifest['threads']:,} threads; "
-          f"gunicorn 2 sync workers{'; page cache OFF' if args.no_page_cache else ''}")  # fmt: skip
+    servers = f"{args.servers} gunicorn servers x 2" if args.servers > 1 else "gunicorn 2"
+    redis = "; Redis" if os.environ.get("FORUM_REDIS_URL") else ""
+    print(f"{args.size}: {manifest['posts']:,} posts, {manifest['threads']:,} threads on "
+          f"{manifest['database_url'].split(':')[0]}; {servers} sync workers{redis}"
+          f"{'; page cache OFF' if args.no_page_cache else ''}")  # fmt: skip
     env = {**os.environ, "FORUM_DATABASE_URL": manifest["database_url"], "FORUM_SECRET_KEY": SECRET}
+    if os.environ.get("FORUM_REDIS_URL"):
+        # Shared counts last across runs: the bench writer must not meet the posting limit.
+        env["FORUM_RATELIMIT_POST"] = "100000 per hour"
     if args.no_page_cache:
         env["FORUM_PAGE_CACHE_BYTES"] = "0"
     if args.mix == "pages":
@@ -108,8 +125,9 @@ def main(argv=None):
         mixes.print_mixed(run)
     run["page_cache"] = not args.no_page_cache
     name = args.mix + ("-no-page-cache" if args.no_page_cache else "")
-    save(manifest, name, run)
-    if args.mix == "pages":
+    run["servers"] = args.servers
+    save(manifest, name, run, profile="production" if args.servers > 1 else None)
+    if args.mix == "pages" and args.servers == 1:
         print_size_comparison(name)
 
 
@@ -123,14 +141,14 @@ def pages_run(manifest, args, env):
             known = ", ".join(page[0] for page in pages(manifest))
             sys.exit(f"no page among {args.pages}; the keys are {known}")
     counts = count_queries(manifest, chosen, 0 if args.no_page_cache else None)
-    with serve("bench.ceiling:app", env) as (base, master):
-        ceiling = drive(base, "/", master, args)
+    with serve_many("bench.ceiling:app", env, args.servers) as servers:
+        ceiling = drive(servers, "/", args)
     rows = []
-    with serve("wsgi:app", env) as (base, master):
-        cookie = session_cookie(log_in(base, manifest["login"]))
+    with serve_many("wsgi:app", env, args.servers) as servers:
+        cookie = session_cookie(log_in(servers[0][0], manifest["login"]))
         for who, header in (("anonymous", None), ("logged in", cookie)):
             for key, label, path in chosen:
-                result = drive(base, path, master, args, cookie=header)
+                result = drive(servers, path, args, cookie=header)
                 result.update(key=key, page=label, who=who, path=path, **counts[(who, path)])
                 result["ratio"] = result["rps"] / ceiling["rps"] if ceiling["rps"] else 0
                 rows.append(result)
@@ -138,10 +156,10 @@ def pages_run(manifest, args, env):
             "ceiling": ceiling, "pages": rows}  # fmt: skip
 
 
-def save(manifest, name, run):
-    """Keep this run under its name in run-<size>.json, beside the other runs on the same
-    generated forum (a forum generated afresh starts a new file)."""
-    path = RESULTS / f"run-{manifest['size']}.json"
+def save(manifest, name, run, profile=None):
+    """Keep this run under its name in run-<size>.json (run-<size>-<profile>.json), beside the
+    other runs on the same generated forum (a forum generated afresh starts a new file)."""
+    path = RESULTS / f"run-{manifest['size']}{f'-{profile}' if profile else ''}.json"
     report = json.loads(path.read_text()) if path.exists() else {}
     if report.get("generated_at") != manifest["generated_at"]:
         report = {"size": manifest["size"], "posts": manifest["posts"],
@@ -155,13 +173,16 @@ def save(manifest, name, run):
 # Driving ------------------------------------------------------------------------------------
 
 
-def drive(base, path, master, args, cookie=None):
-    """Warm the page up, then measure it; errors are counted, not hidden."""
-    answer = check_answers(base, path, cookie)
+def drive(servers, path, args, cookie=None):
+    """Warm the page up, then measure it (the load shared between the servers); errors are
+    counted, not hidden."""
+    bases = [base for base, _master in servers]
+    answer = [check_answers(base, path, cookie) for base in bases][0]
     options = {"threads": args.threads, "connections": args.connections, "cookie": cookie}
-    run_wrk(base + path, args.warmup, **options)
-    figures = run_wrk(base + path, args.duration, **options)
-    figures.update(bytes=len(answer.content), peak_rss_mb=worker_peak_rss_mb(master))
+    run_wrk_split(bases, path, args.warmup, **options)
+    figures = run_wrk_split(bases, path, args.duration, **options)
+    peaks = [worker_peak_rss_mb(master) for _base, master in servers]
+    figures.update(bytes=len(answer.content), peak_rss_mb=max(filter(None, peaks), default=None))
     return figures
 
 

@@ -49,6 +49,14 @@ def serve(target, env):
         process.wait(timeout=30)
 
 
+@contextlib.contextmanager
+def serve_many(target, env, count):
+    """`count` gunicorn servers as serve() starts them (one database, one Redis, as several
+    app servers behind a proxy); a list of (base URL, master pid)."""
+    with contextlib.ExitStack() as stack:
+        yield [stack.enter_context(serve(target, env)) for _ in range(count)]
+
+
 def _wait_until_up(base, process):
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

@@ -36,7 +36,7 @@ def make_celery(app):
         beat_schedule=beat_schedule(app.config),
     )
     for job in jobs.JOBS:
-        celery.task(name=task_name(job), bind=False)(_in_app_context(app, job.function))
+        celery.task(name=task_name(job), shared=False)(_in_app_context(app, job.function))
     celery.flask_app = app
     return celery
 
@@ -48,14 +48,16 @@ def task_name(job):
 def beat_schedule(config):
     """Beat's entries, one per scheduled job: its interval, or hourly at its minute.
 
-    A run that waits longer than its interval expires unrun: the next one does the same work,
-    and a queue of stale runs after an outage would only repeat it.
+    A run that waits longer than its interval (or a minute, for short ones) expires unrun:
+    the next one does the same work, and a queue of stale runs after an outage would only
+    repeat it.
     """
     schedule = {}
     for job in jobs.JOBS:
         every = job.every(config)
         if every is not None:
-            entry = {"schedule": every, "options": {"expires": every.total_seconds()}}
+            expires = max(every.total_seconds(), 60)
+            entry = {"schedule": every, "options": {"expires": expires}}
         elif job.minute is not None:
             entry = {"schedule": crontab(minute=job.minute), "options": {"expires": 3000}}
         else:
