@@ -76,10 +76,10 @@ class Load:
             url = f"{base}/t/{thread_id}/reply"
             body = f"مشاركة الاختبار {name}-{n}"
             try:
-                form = browser.get(url, timeout=10)
+                form = browser.get(url, timeout=30)
                 self.note(form)
                 fields = {"csrf_token": token(form), "parent_id": "", "body": body}
-                answer = browser.post(url, data=fields, allow_redirects=False, timeout=10)
+                answer = browser.post(url, data=fields, allow_redirects=False, timeout=30)
                 self.note(answer)
             except requests.RequestException as error:
                 self.errors.append(repr(error))
@@ -94,7 +94,7 @@ class Load:
             if not self.running():
                 return
             try:
-                self.note(visitor.get(bases[n % 2] + paths[n % len(paths)], timeout=10))
+                self.note(visitor.get(bases[n % 2] + paths[n % len(paths)], timeout=30))
             except requests.RequestException as error:
                 self.errors.append(repr(error))
 
