@@ -9,7 +9,7 @@ worker process; beat fires the scheduled ones from the same table and intervals 
 Results are not kept: a job records its work in the database.
 """
 
-from celery import Celery
+from celery import Celery, signals
 from celery.schedules import crontab
 
 from forum import create_app, jobs
@@ -38,6 +38,13 @@ def make_celery(app):
     for job in jobs.JOBS:
         celery.task(name=task_name(job), shared=False)(_in_app_context(app, job.function))
     celery.flask_app = app
+
+    @signals.worker_process_init.connect(weak=False)
+    def forget_parents_connections(**_kwargs):
+        # A prefork child must not use connections its parent opened: it opens its own.
+        with app.app_context():
+            db.engine.dispose(close=False)
+
     return celery
 
 
