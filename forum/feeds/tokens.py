@@ -1,0 +1,35 @@
+"""The secret of a feed token, derived from its row's salt with SECRET_KEY.
+
+Stored hashed like every other secret (forum.models.accounts.token_digest), a token could be
+shown once only; but a member copies feed addresses into a reader whenever they like, and
+the pages they read offer them in their head. So the token is HMAC(SECRET_KEY, salt): the
+forum can write it again for its member, while a copy of the database alone (salts and
+digests) opens no feed. A new SECRET_KEY makes every feed token worthless, as it ends every
+login.
+"""
+
+import base64
+import hashlib
+import hmac
+import secrets
+
+from flask import current_app
+
+_PURPOSE = b"tabadul-feed-token\0"
+
+
+def new_salt():
+    return secrets.token_hex(16)
+
+
+def secret_of(salt):
+    """The token written in the member's feed addresses (43 URL-safe characters)."""
+    key = current_app.config["SECRET_KEY"]
+    key = key.encode() if isinstance(key, str) else key
+    mac = hmac.new(key, _PURPOSE + salt.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
+
+
+def matches(token, salt):
+    """Whether the token is the one derived from the salt with this SECRET_KEY."""
+    return hmac.compare_digest(token.encode(), secret_of(salt).encode())
