@@ -300,6 +300,21 @@ def test_a_feed_is_never_read_as_the_browsers_member(
         assert client.get(url).status_code == 404, url
 
 
+def test_a_feed_never_logs_in_from_a_remember_cookie(app, client, secret_thread, task_force_member):
+    """A browser with only a "keep me logged in" cookie: a page would log it in (a new session
+    cookie); a feed reads nothing from it and sets nothing."""
+    data = {"email": task_force_member.email, "password": task_force_member.password}
+    submit(client, "/auth/login", {**data, "remember": "y"})
+    remembered = app.test_client()
+    remembered.set_cookie("remember_token", client.get_cookie("remember_token").value)
+    token = give_token(app, task_force_member)
+    for url in secret_feeds(secret_thread) + secret_feeds(secret_thread, token):
+        response = remembered.get(url)
+        assert "Set-Cookie" not in response.headers, url
+    assert remembered.get_cookie("session") is None
+    assert "Set-Cookie" in remembered.get("/").headers  # positive control: a page logs in
+
+
 def test_bad_tokens_are_404(app, client, secret_thread, task_force_member):
     token = give_token(app, task_force_member)
     for bad in ("", "x", token[:-1], token + "x", "é" * 10, "a" * 500):
