@@ -323,22 +323,14 @@ def test_bad_tokens_are_404(app, client, secret_thread, task_force_member):
         assert response.headers["Content-Type"].startswith("text/plain")
 
 
-@pytest.mark.app_config(SECRET_KEY="another-secret")
-def test_a_token_made_under_another_secret_key_opens_nothing(app, client, task_force_member):
+def test_a_new_secret_key_ends_every_feed_token(app, client, secret_thread, task_force_member):
+    token = give_token(app, task_force_member)
+    assert client.get(f"/b/{TASK_FORCE_BOARD}/feed.atom?token={token}").status_code == 200
+    app.config["SECRET_KEY"] = "a new secret"
+    assert client.get(f"/b/{TASK_FORCE_BOARD}/feed.atom?token={token}").status_code == 404
     with app.app_context():
-        salt = "0" * 32
-        from forum.feeds import tokens
-        from forum.models.accounts import token_digest
-
-        original = tokens.secret_of(salt)
-        app.config["SECRET_KEY"] = "test-secret"
-        foreign = tokens.secret_of(salt)
-        app.config["SECRET_KEY"] = "another-secret"
-        db.session.add(FeedToken(user_id=task_force_member.id, salt=salt,
-                                 token_digest=token_digest(foreign)))  # fmt: skip
-        db.session.commit()
-    assert original != foreign
-    assert client.get(f"/b/{TASK_FORCE_BOARD}/feed.atom?token={foreign}").status_code == 404
+        section = render_section(app, task_force_member)
+    assert "feed.atom" not in section and 'action="/settings/tokens/feed"' in section
 
 
 # HTTP: caching, cookies, conditional requests ------------------------------------------------

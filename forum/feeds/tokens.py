@@ -15,6 +15,8 @@ import secrets
 
 from flask import current_app
 
+from forum.models.accounts import token_digest
+
 _PURPOSE = b"tabadul-feed-token\0"
 
 
@@ -33,3 +35,10 @@ def secret_of(salt):
 def matches(token, salt):
     """Whether the token is the one derived from the salt with this SECRET_KEY."""
     return hmac.compare_digest(token.encode(), secret_of(salt).encode())
+
+
+def secret_for(row):
+    """The token of a FeedToken row, to write in its member's addresses; None when the row was
+    made under another SECRET_KEY (its addresses no longer work: the member makes a new one)."""
+    token = secret_of(row.salt)
+    return token if hmac.compare_digest(token_digest(token), row.token_digest) else None

@@ -210,10 +210,12 @@ def feed_url(item):
 def feed_token_state():
     """What the member's tokens page shows of their feed token: None without one, else the
     token's row and each board they read with its feed's address."""
-    found = queries.active_feed_token(current_user)
-    if found is None:
+    if not current_user.is_authenticated:
         return None
-    token = tokens.secret_of(found.salt)
+    found = queries.active_feed_token(current_user)
+    token = tokens.secret_for(found) if found is not None else None
+    if token is None:
+        return None
     links = [
         FeedLink(board, _absolute_feed_url(board, token if board.is_members_only else None))
         for board in board_queries.list_boards(current_user)
@@ -232,7 +234,7 @@ def _readers_token():
         return None
     if "feed_token" not in g:
         found = queries.active_feed_token(current_user)
-        g.feed_token = tokens.secret_of(found.salt) if found else None
+        g.feed_token = tokens.secret_for(found) if found is not None else None
     return g.feed_token
 
 
