@@ -4,6 +4,7 @@ what the reader may read now: a visitor without a token, the token's owner with 
 import re
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
+from xml.etree import ElementTree
 
 import feedparser
 import pytest
@@ -26,10 +27,45 @@ TASK_FORCE_BOARD = "tf-financial-experts"
 ATOM_TYPE = "application/atom+xml; charset=utf-8"
 
 
+ATOM = "{http://www.w3.org/2005/Atom}"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+RFC_3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)")
+
+
+def atom_problems(document):
+    """What RFC 4287 requires that the document lacks: exactly one id, title and updated on
+    the feed and on each entry, dates in RFC 3339, an author for every entry (its own or the
+    feed's), an alternate link for an entry without content, and the language."""
+    root = ElementTree.fromstring(document)
+    if root.tag != f"{ATOM}feed":
+        return [f"the root is {root.tag}"]
+    problems = [] if root.get(XML_LANG) in ("ar", "en") else ["no xml:lang on the feed"]
+    feed_author = root.find(f"{ATOM}author/{ATOM}name") is not None
+    for element in [root, *root.findall(f"{ATOM}entry")]:
+        where = "the feed" if element is root else element.findtext(f"{ATOM}id", "an entry")
+        for name in ("id", "title", "updated"):
+            if len(element.findall(f"{ATOM}{name}")) != 1:
+                problems.append(f"{where}: not exactly one {name}")
+        for name in ("updated", "published"):
+            for date in element.findall(f"{ATOM}{name}"):
+                if not RFC_3339.fullmatch(date.text or ""):
+                    problems.append(f"{where}: {name} {date.text!r}")
+        links = [link.get("rel", "alternate") for link in element.findall(f"{ATOM}link")]
+        if element is not root:
+            if not (feed_author or element.find(f"{ATOM}author/{ATOM}name") is not None):
+                problems.append(f"{where}: no author")
+            if element.find(f"{ATOM}content") is None and "alternate" not in links:
+                problems.append(f"{where}: neither content nor an alternate link")
+        if links.count("alternate") > 1:
+            problems.append(f"{where}: two alternate links")
+    return problems
+
+
 def parsed(response):
     """The feed as feedparser reads it, after checking it is a well-formed Atom 1.0 feed."""
     assert response.status_code == 200, response.status_code
     assert response.headers["Content-Type"] == ATOM_TYPE
+    assert atom_problems(response.get_data()) == []
     feed = feedparser.parse(response.get_data())
     assert feed.bozo == 0, feed.get("bozo_exception")
     assert feed.version == "atom10"
@@ -40,6 +76,19 @@ def parsed(response):
         for key in ("id", "title", "updated", "link", "author"):
             assert entry.get(key), (key, entry.get("id"))
     return feed
+
+
+def test_the_atom_check_finds_what_is_missing():
+    """Positive control for atom_problems."""
+    broken = (
+        b'<feed xmlns="http://www.w3.org/2005/Atom"><id>x</id><title>t</title>'
+        b"<updated>yesterday</updated><entry><id>e</id><updated>2026-01-01T00:00:00Z</updated>"
+        b"</entry></feed>"
+    )
+    assert sorted(atom_problems(broken)) == [
+        "e: neither content nor an alternate link", "e: no author", "e: not exactly one title",
+        "no xml:lang on the feed", "the feed: updated 'yesterday'",
+    ]  # fmt: skip
 
 
 def titles(feed):
