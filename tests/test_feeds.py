@@ -18,7 +18,8 @@ from forum.extensions import db
 from forum.feeds import actions as feed_actions
 from forum.models import FeedToken, Post, Status, Tag, TaskForce, Thread, User
 from forum.tags.actions import set_thread_tags
-from tests.factories import board_by_slug, make_reply, make_thread, submit
+from tests.factories import board_by_slug, make_person, make_reply, make_thread, submit
+from tests.test_query_counts import counting
 
 BASE = "https://tabadul.example.org"
 pytestmark = pytest.mark.app_config(BASE_URL=BASE)
@@ -550,3 +551,47 @@ def test_a_private_page_names_its_feed_only_with_the_readers_own_token(
     for (href,) in found:
         assert parse_qs(urlsplit(href).query)["token"] == [token]
         parsed(client.get(href))
+
+
+# Cost ---------------------------------------------------------------------------------------
+
+
+def test_feeds_cost_the_same_queries_however_many_entries(app, client, member, task_force_member):
+    """Entries carry their authors and opening posts: loaded with the list, not one by one."""
+    token = give_token(app, task_force_member)
+    with app.app_context():
+        thread = make_thread(member.id, title="موضوع كثير الردود")
+        water = db.session.scalar(select(Tag).where(Tag.slug == "water"))
+        set_thread_tags(thread.author, thread, [water])
+        db.session.commit()
+        thread_id = thread.id
+
+    def grow(count):
+        with app.app_context():
+            thread = db.session.get(Thread, thread_id)
+            water = db.session.scalar(select(Tag).where(Tag.slug == "water"))
+            for number in range(count):
+                author = make_person().id
+                made = make_thread(author, title=f"موضوع {number}")
+                set_thread_tags(made.author, made, [water])
+                make_reply(author, thread, body=f"رد {number}")
+            db.session.commit()
+
+    urls = [f"/b/{BOARD}/feed.atom", f"/t/{thread_id}/feed.atom", "/tags/water/feed.atom"]
+    urls += [f"{url}?token={token}" for url in urls]
+
+    def cost():
+        found = {}
+        for url in urls:
+            with counting(app) as statements:
+                assert client.get(url).status_code == 200
+            found[url] = len(statements)
+        return found
+
+    grow(2)
+    few = cost()
+    grow(33)  # past the 30 entries a feed holds
+    assert cost() == few
+    # The boards' access, the board (thread, tag), the entries; a token adds itself with its
+    # owner, and the owner's task forces.
+    assert few == {url: 5 if "token=" in url else 3 for url in urls}
