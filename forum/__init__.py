@@ -74,6 +74,7 @@ def _register_blueprints(app):
     from forum.admin.views import bp as admin
     from forum.authorities.views import bp as authorities
     from forum.boards.views import bp as boards
+    from forum.feeds.views import bp as feeds
     from forum.following.views import bp as following
     from forum.moderation.views import bp as moderation
     from forum.notifications.views import bp as notifications
@@ -89,3 +90,4 @@ def _register_blueprints(app):
     for blueprint in (site, accounts, boards, threads, posts, moderation, notifications, following,
                       reading, search, outcomes, tags, authorities, reports, admin):  # fmt: skip
         app.register_blueprint(blueprint)
+    app.register_blueprint(feeds)

@@ -63,6 +63,13 @@ def access_for(user=None):
     return access
 
 
+def access_of(user):
+    """The Access of a reader who is not the request's (a feed token's owner, or None for a
+    visitor), computed now and without looking at the session: a feed is never read as the
+    browser's member. Pass it to the queries and can_* questions as their user."""
+    return _compute_access(user)
+
+
 def _compute_access(user, memberships=None, boards=None):
     """memberships and boards may be given when many users' Access is computed at once."""
     boards = _board_table() if boards is None else boards

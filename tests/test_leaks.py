@@ -11,9 +11,11 @@ from urllib.parse import urldefrag, urlsplit
 import pytest
 from sqlalchemy import select
 
+from forum.admin.actions import remove_task_force_member
 from forum.clock import utcnow
 from forum.extensions import db
-from forum.models import Tag, User
+from forum.feeds.actions import issue_feed_token, revoke_feed_token
+from forum.models import Tag, TaskForce, User
 from forum.tags.actions import set_thread_tags
 from tests.factories import make_person, make_reply, make_thread
 
@@ -42,7 +44,48 @@ def secrets(app, task_force_member):
         for thread in (public, secret, pending):
             set_thread_tags(thread.author, thread, [water])
         db.session.commit()
-        return {"secret_thread": secret.id, "author": author.id}
+        return {"secret_thread": secret.id, "author": author.id, "pending_thread": pending.id}
+
+
+def feed_token(person_id):
+    token = issue_feed_token(db.session.get(User, person_id))
+    db.session.commit()
+    return token
+
+
+@pytest.fixture
+def dead_tokens(app, secrets):
+    """Feed tokens of task-force members that no longer open its feeds: revoked, of a
+    suspended owner, of a member taken off the task force."""
+    with app.app_context():
+        revoked, suspended, removed = (
+            make_person(task_force="financial-experts").id for _ in range(3)
+        )
+        tokens = [feed_token(person) for person in (revoked, suspended, removed)]
+    for token in tokens:  # each opened the task force's feed while it was alive
+        alive = app.test_client().get(f"/b/tf-financial-experts/feed.atom?token={token}")
+        assert SECRET_TITLE in alive.get_data(as_text=True)
+    with app.app_context():
+        revoke_feed_token(db.session.get(User, revoked))
+        db.session.get(User, suspended).suspended_at = utcnow()
+        task_force = db.session.scalar(
+            select(TaskForce).where(TaskForce.slug == "financial-experts")
+        )
+        remove_task_force_member(None, task_force, db.session.get(User, removed))
+        db.session.commit()
+        return tokens
+
+
+def feed_seeds(secrets, tokens):
+    """The feeds that would show the secrets, with each token and without one."""
+    feeds = [
+        "/b/tf-financial-experts/feed.atom",
+        f"/t/{secrets['secret_thread']}/feed.atom",
+        f"/t/{secrets['pending_thread']}/feed.atom",
+        "/b/financial-management/feed.atom",
+        "/tags/water/feed.atom",
+    ]
+    return feeds + [f"{feed}?token={token}" for feed in feeds for token in tokens]
 
 
 def crawl(client, seeds):
@@ -73,11 +116,16 @@ def _leaks(pages, texts):
     "role", ["visitor", "member", "other_task_force_member", "other_moderator", "suspended"]
 )
 def test_outsiders_never_see_restricted_or_pending_content(app, login, request, secrets,
-                                                           task_force_member, role):  # fmt: skip
+                                                           dead_tokens, task_force_member,
+                                                           role):  # fmt: skip
     client = app.test_client()
+    tokens = list(dead_tokens)
     if role != "visitor":
         person = request.getfixturevalue("member" if role == "suspended" else role)
         login(person, on=client)
+        # Their own feed token, which the pages' feed links then carry (forum.feeds).
+        with app.app_context():
+            tokens.append(feed_token(person.id))
         if role == "suspended":
             with app.app_context():
                 db.session.get(User, person.id).suspended_at = utcnow()
@@ -97,10 +145,27 @@ def test_outsiders_never_see_restricted_or_pending_content(app, login, request, 
         # One word of each secret: a result would show the whole title or text.
         "/search?q=الإنقاذ", "/search?q=العجز", "/search?q=داخلية", "/search?q=ينتظر",
         "/search/titles?q=الإنقاذ", "/search/titles?q=ينتظر",
+        *feed_seeds(secrets, tokens),
     ]  # fmt: skip
     pages = crawl(client, seeds)
     assert len(pages) > 5
+    # The feeds were read, and the pages' feed links were followed with the reader's token.
+    feeds_read = [url for url, body in pages.items() if body.startswith("<?xml")]
+    assert len(feeds_read) >= 5
+    if role != "visitor" and role != "suspended":
+        assert any(f"token={tokens[-1]}" in url for url in pages if "/tags/" in url)
     assert _leaks(pages, [SECRET_TITLE, SECRET_BODY, SECRET_REPLY, PENDING_TITLE]) == []
+
+
+def test_insiders_do_see_it_in_feeds_with_their_token(app, secrets, task_force_member):
+    """The feeds' positive control: the same feeds, read with an insider's own token, show it
+    all, and only the ones read with it do."""
+    with app.app_context():
+        token = feed_token(task_force_member.id)
+    pages = crawl(app.test_client(), feed_seeds(secrets, [token]))
+    found = {text for _, text in _leaks(pages, [SECRET_TITLE, SECRET_BODY, SECRET_REPLY])}
+    assert found == {SECRET_TITLE, SECRET_BODY, SECRET_REPLY}
+    assert all(f"token={token}" in url for url, _ in _leaks(pages, [SECRET_TITLE]))
 
 
 def test_insiders_do_see_it(app, login, secrets, task_force_member):

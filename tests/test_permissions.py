@@ -24,6 +24,7 @@ from forum import permissions
 from forum.admin.actions import create_invitation
 from forum.clock import utcnow
 from forum.extensions import db
+from forum.feeds.actions import issue_feed_token, revoke_feed_token
 from forum.following import actions as following
 from forum.following.unsubscribe import make_token
 from forum.mail import queue_test_mail
@@ -349,6 +350,19 @@ CASES = [
     Case("tags.retag_thread", "GET", "/t/{restricted_thread}/tags", CANNOT_READ_IT
          | {"member": NOT_FOUND, "analyst": NOT_FOUND, "task_force_member": FORBIDDEN,
             "other_task_force_member": NOT_FOUND}),
+    # Atom feeds (forum.feeds): read as a visitor whoever the browser's member is (a session
+    # opens no feed); the token cases are test_feeds_by_token's, below.
+    Case("feeds.board_feed", "GET", "/b/financial-management/feed.atom", expect(OK)),
+    Case("feeds.board_feed", "GET", "/b/tf-financial-experts/feed.atom", expect(NOT_FOUND)),
+    Case("feeds.thread_feed", "GET", "/t/{public_thread}/feed.atom", expect(OK)),
+    Case("feeds.thread_feed", "GET", "/t/{restricted_thread}/feed.atom", expect(NOT_FOUND)),
+    Case("feeds.thread_feed", "GET", "/t/{pending_thread}/feed.atom", expect(NOT_FOUND)),
+    Case("feeds.tag_feed", "GET", "/tags/solid-waste/feed.atom", expect(OK)),
+    Case("feeds.tag_feed", "GET", "/tags/no-such-tag/feed.atom", expect(NOT_FOUND)),
+    Case("feeds.issue_token", "POST", "/settings/tokens/feed", SIGNED_IN_ONLY, data={},
+         ok=Answer(302, "/settings/tokens#feed-token")),
+    Case("feeds.revoke_token", "POST", "/settings/tokens/feed/revoke", SIGNED_IN_ONLY, data={},
+         ok=Answer(302, "/settings/tokens#feed-token")),
 ]  # fmt: skip
 
 # Routes that show or change no forum content, or are covered elsewhere, with the reason.
@@ -555,6 +569,45 @@ def test_changing(as_role, scenario, case, role):
     """One case that changes something, for one role, on data of its own."""
     problem = _problem(as_role(role), case, role, scenario)
     assert problem is None, problem
+
+
+# Feeds read with a feed token: every role's own token, in every state ----------------------
+
+# What each role's active token opens; a revoked token, or one whose owner is suspended,
+# opens nothing (404), public feeds included.
+FEEDS_BY_TOKEN = {
+    "/b/financial-management/feed.atom": expect(OK, suspended=NOT_FOUND),
+    "/b/tf-financial-experts/feed.atom": for_roles(INSIDERS, OK, NOT_FOUND),
+    "/t/{public_thread}/feed.atom": expect(OK, suspended=NOT_FOUND),
+    "/t/{restricted_thread}/feed.atom": for_roles(INSIDERS, OK, NOT_FOUND),
+    "/t/{pending_thread}/feed.atom": expect(NOT_FOUND),
+    "/tags/solid-waste/feed.atom": expect(OK, suspended=NOT_FOUND),
+}
+TOKEN_STATES = ("active", "revoked", "owner suspended")
+
+
+@pytest.mark.parametrize("state", TOKEN_STATES)
+@pytest.mark.parametrize("role", [role for role in ROLES if role != "visitor"])
+def test_feeds_by_token(app, request, as_role, scenario, role, state):
+    """The role's browser, logged in, reads each feed with the role's own token."""
+    client = as_role(role)
+    person = request.getfixturevalue("member" if role == "suspended" else role)
+    with app.app_context():
+        owner = db.session.get(User, person.id)
+        token = issue_feed_token(owner)
+        if state == "revoked":
+            revoke_feed_token(owner)
+        elif state == "owner suspended":
+            owner.suspended_at = utcnow()
+        db.session.commit()
+    wrong = []
+    for url, by_role in FEEDS_BY_TOKEN.items():
+        url = url.format_map(scenario)
+        expected = by_role[role] if state == "active" else NOT_FOUND
+        status = client.get(url, query_string={"token": token}).status_code
+        if status != {OK: 200, NOT_FOUND: 404}[expected]:
+            wrong.append(f"{url} ({expected}): answered {status}")
+    assert wrong == []
 
 
 def test_every_route_is_in_the_matrix(app):

@@ -118,6 +118,18 @@ def list_threads(board, user, *, kind=None, state=None, limit, offset):
     return BoardPage(threads, unread, unpublished)
 
 
+def newest_threads(board, user, *, limit):
+    """The board's newest threads that the reader sees, latest published first, with their
+    authors and opening posts: the board's feed (forum.feeds)."""
+    return db.session.scalars(
+        select(Thread)
+        .where(_listed(board, user, None, None))
+        .options(joinedload(Thread.author), joinedload(Thread.first_post))
+        .order_by(func.coalesce(Thread.published_at, Thread.created_at).desc(), Thread.id.desc())
+        .limit(limit)
+    ).all()
+
+
 def _listed(board, user, kind, state):
     listed = permissions.visible_threads(user) & (Thread.board_id == board.id)
     if kind:

@@ -12,6 +12,7 @@ from forum.models.accounts import (
 )
 from forum.models.base import Content, PrivateState
 from forum.models.boards import BOARD_ACCESS, Board, BoardModerator, TaskForce, TaskForceMember
+from forum.models.feeds import FeedToken
 from forum.models.following import (
     DIGEST_LEVELS,
     LEVELS,
@@ -67,6 +68,7 @@ __all__ = [
     "BoardSubscription",
     "DigestRun",
     "Draft",
+    "FeedToken",
     "Flag",
     "FollowingSettings",
     "Invitation",

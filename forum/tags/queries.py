@@ -70,6 +70,18 @@ def list_tagged_threads(tag, user, *, limit, offset):
     ).all()
 
 
+def newest_tagged_threads(tag, user, *, limit):
+    """The tag's newest threads that the reader sees, latest published first, with their
+    boards, authors and opening posts: the tag's feed (forum.feeds)."""
+    return db.session.scalars(
+        select(Thread)
+        .where(_tagged(tag, user))
+        .options(joinedload(Thread.board), joinedload(Thread.author), joinedload(Thread.first_post))
+        .order_by(func.coalesce(Thread.published_at, Thread.created_at).desc(), Thread.id.desc())
+        .limit(limit)
+    ).all()
+
+
 def tags_of_thread(thread):
     """The thread's tags for its page (one query); the reader may read the thread already."""
     return sorted(

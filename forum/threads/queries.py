@@ -123,6 +123,19 @@ def _post_on_page(row, language):
                       parent_author_id, parent_author_name)  # fmt: skip
 
 
+def newest_posts(thread, user, *, limit):
+    """The thread's newest posts that are shown to all its readers (published, neither deleted
+    nor hidden), newest first, with their authors: the thread's feed (forum.feeds). The caller
+    has asked whether the reader may read the thread."""
+    return db.session.scalars(
+        select(Post)
+        .where(permissions.visible_posts_in_thread(thread, user), Post.is_visible_to_all)
+        .options(joinedload(Post.author))
+        .order_by(Post.created_at.desc(), Post.id.desc())
+        .limit(limit)
+    ).all()
+
+
 def count_posts_before(post, user):
     """How many posts the reader sees before this one in its thread: where its page starts."""
     visible = permissions.visible_posts_in_thread(post.thread, user)
