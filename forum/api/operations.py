@@ -118,15 +118,15 @@ def validated(schema, data):
         fields = {}
         for error in refused.errors(include_url=False):
             name = ".".join(str(part) for part in error["loc"]) or "body"
-            describe = _MESSAGES.get(error["type"])
-            if describe is not None:
-                message = describe(error)
-            elif error["type"] in ("blank", "too_long", "too_short") or "ctx" not in error:
-                message = error["msg"]  # already ours (forum.api.schemas), or translated
+            kind = error["type"]
+            if kind.startswith("text_"):
+                message = error["msg"]  # ours (forum.api.schemas), in the caller's language
+            elif kind in _MESSAGES and "ctx" in error or kind in ("missing", "extra_forbidden"):
+                message = _MESSAGES[kind](error)
+            elif kind.endswith(("_parsing", "_type")):
+                message = _("This value has the wrong type.")
             else:
                 message = _("This value cannot be used.")
-            if error["type"].endswith("_parsing") or error["type"].endswith("_type"):
-                message = _("This value has the wrong type.")
             fields.setdefault(name, []).append(str(message))
         raise ApiError(422, fields=fields) from None
 

@@ -1,6 +1,7 @@
 """The API's schemas (pydantic): they validate what callers send, shape what the API answers,
 and are the OpenAPI document's components (forum.api.openapi), so the three cannot disagree.
 
+Errors raised here have types starting with `text_`: their messages are already the caller's.
 Lengths that the configuration sets (TITLE_MAX_LENGTH, BODY_MAX_LENGTH) are checked when a
 request is validated, with the web forms' messages, in the caller's language.
 """
@@ -257,20 +258,20 @@ def _checked_length(value, setting):
     if len(value) > limit:
         message = _("At most %(max)d characters (you wrote %(length)d).", max=limit,
                     length=len(value))  # fmt: skip
-        raise PydanticCustomError("too_long", message)
+        raise PydanticCustomError("text_too_long", message)
     return value
 
 
 def _not_blank(value):
     if not value.strip():
-        raise PydanticCustomError("blank", _("This field is required."))
+        raise PydanticCustomError("text_blank", _("This field is required."))
     return value
 
 
 def _title(value):
     value = _checked_length(_not_blank(visible(value)), "TITLE_MAX_LENGTH")
     if len(value) < 3:
-        raise PydanticCustomError("too_short", _("At least %(min)d characters.", min=3))
+        raise PydanticCustomError("text_too_short", _("At least %(min)d characters.", min=3))
     return value
 
 

@@ -142,7 +142,7 @@ def list_notifications(query):
     rows = notification_queries.list_notifications(current_user, limit=query.limit + 1,
                                                    before=before)  # fmt: skip
     shown, next_page = page_of(rows, query.limit, lambda n: (n.created_at, n.id))
-    unread = db.session.scalar(notification_queries.unread_count(current_user).select())
+    unread = notification_queries.count_unread(current_user)
     items = [answers.notification(notifications.show(row), row.kind) for row in shown]
     return schemas.NotificationList(notifications=items, unread=unread, next=next_page)
 

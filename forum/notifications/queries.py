@@ -50,3 +50,7 @@ def unread_count(user):
         .where(permissions.visible_notifications(user), Notification.read_at.is_(None))
         .scalar_subquery()
     )
+
+
+def count_unread(user):
+    return db.session.scalar(select(unread_count(user)))
