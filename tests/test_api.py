@@ -10,10 +10,20 @@ from sqlalchemy import func, select
 from forum.api.tokens import LAST_USED_PRECISION
 from forum.clock import utcnow
 from forum.extensions import db
-from forum.models import Flag, Notification, PersonalToken, Post, PostRevision, Status, TaskForceMember, Thread, User
+from forum.models import (
+    Flag,
+    Notification,
+    PersonalToken,
+    Post,
+    PostRevision,
+    Status,
+    TaskForceMember,
+    Thread,
+    User,
+)
 from forum.notifications import notify
 from tests.api_helpers import call, make_token
-from tests.factories import board_by_slug, make_person, make_reply, make_thread, submit
+from tests.factories import make_person, make_reply, make_thread, submit
 
 SECRET_TITLE = "سر الفريق المالي"
 

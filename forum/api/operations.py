@@ -11,8 +11,7 @@ from flask_babel import gettext as _
 from pydantic import ValidationError
 
 from forum import limits
-from forum.api import pagination, tokens
-from forum.api import errors
+from forum.api import errors, pagination, tokens
 from forum.api.errors import ApiError
 from forum.extensions import limiter
 

@@ -14,11 +14,10 @@ from forum import limits, notifications, permissions, search
 from forum.accounts import queries as accounts
 from forum.api import answers, openapi, pagination, schemas
 from forum.api.errors import ApiError
-from forum.api.operations import bp, operation, page_of
+from forum.api.operations import operation, page_of
 from forum.authorities import queries as authorities
 from forum.boards import queries as boards
 from forum.extensions import db
-from forum.models import Status
 from forum.moderation import actions as moderation
 from forum.notifications import queries as notification_queries
 from forum.outcomes import actions as outcomes
