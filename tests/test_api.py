@@ -71,7 +71,9 @@ def test_revoking_a_token_closes_it_at_once(app, client, login, member):
         token_id = db.session.scalar(select(PersonalToken.id))
     assert call(client, "GET", "/api/v1/notifications", secret).status_code == 200
     login(member)
-    response = submit(client, f"/settings/tokens/{token_id}/revoke", {}, form_page="/settings/tokens")
+    response = submit(
+        client, f"/settings/tokens/{token_id}/revoke", {}, form_page="/settings/tokens"
+    )
     assert response.status_code == 302
     refused = call(client, "GET", "/api/v1/notifications", secret)
     assert refused.status_code == 401
@@ -84,7 +86,12 @@ def test_someone_elses_token_cannot_be_revoked(app, client, login, member, other
         make_token(other_member.id)
         token_id = db.session.scalar(select(PersonalToken.id))
     login(member)
-    token = client.get("/settings/tokens").get_data(as_text=True).split('name="csrf_token" type="hidden" value="')[-1].split('"')[0]
+    token = (
+        client.get("/settings/tokens")
+        .get_data(as_text=True)
+        .split('name="csrf_token" type="hidden" value="')[-1]
+        .split('"')[0]
+    )
     response = client.post(f"/settings/tokens/{token_id}/revoke", data={"csrf_token": token})
     assert response.status_code == 404
     with app.app_context():
@@ -96,14 +103,22 @@ def test_a_token_form_needs_its_csrf_token(client, login, member):
     assert client.post("/settings/tokens", data={"name": "x", "scopes": "read"}).status_code == 400
 
 
-@pytest.mark.parametrize(("state", "code"), [("revoked", "revoked_token"), ("expired", "expired_token")])
+@pytest.mark.parametrize(
+    ("state", "code"), [("revoked", "revoked_token"), ("expired", "expired_token")]
+)
 def test_revoked_and_expired_tokens_open_nothing(app, client, member, state, code):
     with app.app_context():
         secret = make_token(member.id, state=state)
     response = call(client, "GET", "/api/v1/boards", secret)
     assert response.status_code == 401 and response.get_json()["error"]["code"] == code
-    assert call(client, "GET", "/api/v1/boards", "tbd_nothing").get_json()["error"]["code"] == "invalid_token"
-    assert call(client, "GET", "/api/v1/boards", headers={"Authorization": "Basic eDp5"}).status_code == 401
+    assert (
+        call(client, "GET", "/api/v1/boards", "tbd_nothing").get_json()["error"]["code"]
+        == "invalid_token"
+    )
+    assert (
+        call(client, "GET", "/api/v1/boards", headers={"Authorization": "Basic eDp5"}).status_code
+        == 401
+    )
 
 
 def test_a_suspended_members_token_stops_at_once(app, client, member):
@@ -118,12 +133,18 @@ def test_a_suspended_members_token_stops_at_once(app, client, member):
     assert response.get_json()["error"]["code"] == "inactive_account"
 
 
-def test_a_member_removed_from_a_task_force_loses_its_board_at_once(app, client, task_force_member, secret_thread):
+def test_a_member_removed_from_a_task_force_loses_its_board_at_once(
+    app, client, task_force_member, secret_thread
+):
     with app.app_context():
         secret = make_token(task_force_member.id)
     assert call(client, "GET", f"/api/v1/threads/{secret_thread}", secret).status_code == 200
     with app.app_context():
-        db.session.execute(TaskForceMember.__table__.delete().where(TaskForceMember.user_id == task_force_member.id))
+        db.session.execute(
+            TaskForceMember.__table__.delete().where(
+                TaskForceMember.user_id == task_force_member.id
+            )
+        )
         db.session.commit()
     assert call(client, "GET", f"/api/v1/threads/{secret_thread}", secret).status_code == 404
     slugs = [b["slug"] for b in call(client, "GET", "/api/v1/boards", secret).get_json()["boards"]]
@@ -150,7 +171,9 @@ def test_last_used_is_written_at_most_once_a_minute(app, client, member):
 def test_a_read_only_token_cannot_write(app, client, member, public_thread):
     with app.app_context():
         secret = make_token(member.id, scopes=("read",))
-    response = call(client, "POST", f"/api/v1/threads/{public_thread}/posts", secret, json={"body": "رد"})
+    response = call(
+        client, "POST", f"/api/v1/threads/{public_thread}/posts", secret, json={"body": "رد"}
+    )
     assert response.status_code == 403
     assert response.get_json()["error"]["code"] == "insufficient_scope"
 
@@ -160,11 +183,18 @@ def test_the_api_ignores_the_session_cookie(app, client, login, member, public_t
     forged cross-site request has nothing to ride on."""
     login(member)
     assert call(client, "GET", "/api/v1/notifications").status_code == 401
-    response = call(client, "POST", f"/api/v1/threads/{public_thread}/posts", json={"body": "رد مزور"})
+    response = call(
+        client, "POST", f"/api/v1/threads/{public_thread}/posts", json={"body": "رد مزور"}
+    )
     assert response.status_code == 401
     assert "Set-Cookie" not in response.headers
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(Post).where(Post.author_id == member.id)) == 0
+        assert (
+            db.session.scalar(
+                select(func.count()).select_from(Post).where(Post.author_id == member.id)
+            )
+            == 0
+        )
 
 
 # Errors ---------------------------------------------------------------------------------------
@@ -178,29 +208,58 @@ def _error(response, status):
     return body["error"]
 
 
-def test_every_error_has_one_shape_and_its_status(app, client, member, other_member, public_thread, secret_thread):
+def test_every_error_has_one_shape_and_its_status(
+    app, client, member, other_member, public_thread, secret_thread
+):
     with app.app_context():
         secret = make_token(member.id)
         others_post = db.session.get(Thread, public_thread).first_post_id
     url = f"/api/v1/threads/{public_thread}/posts"
-    assert _error(call(client, "POST", url, secret, data="{not json", content_type="application/json"), 400)["code"] == "invalid_json"
+    assert (
+        _error(
+            call(client, "POST", url, secret, data="{not json", content_type="application/json"),
+            400,
+        )["code"]
+        == "invalid_json"
+    )
     assert _error(call(client, "GET", f"{url[:-6]}?cursor=%21%21", secret), 400)["fields"]["cursor"]
     assert _error(call(client, "POST", url, json={"body": "x"}), 401)["code"] == "unauthenticated"
-    assert _error(call(client, "PATCH", f"/api/v1/posts/{others_post}", secret, json={"body": "تعديل"}), 403)["code"] == "forbidden"
-    assert _error(call(client, "GET", f"/api/v1/threads/{secret_thread}", secret), 404)["code"] == "not_found"
+    assert (
+        _error(
+            call(client, "PATCH", f"/api/v1/posts/{others_post}", secret, json={"body": "تعديل"}),
+            403,
+        )["code"]
+        == "forbidden"
+    )
+    assert (
+        _error(call(client, "GET", f"/api/v1/threads/{secret_thread}", secret), 404)["code"]
+        == "not_found"
+    )
     assert _error(call(client, "GET", "/api/v1/threads/99999999999999999999", secret), 404)
     assert _error(call(client, "GET", "/api/v1/no-such-thing", secret), 404)
     assert _error(call(client, "DELETE", "/api/v1/boards", secret), 405)
     huge = {"body": "x" * (app.config["API_MAX_BODY_BYTES"] + 1)}
     assert _error(call(client, "POST", url, secret, json=huge), 413)["code"] == "too_large"
-    fields = _error(call(client, "POST", url, secret, json={"body": "  ", "extra": 1}), 422)["fields"]
+    fields = _error(call(client, "POST", url, secret, json={"body": "  ", "extra": 1}), 422)[
+        "fields"
+    ]
     assert set(fields) == {"body", "extra"}
     too_long = {"body": "x" * (app.config["BODY_MAX_LENGTH"] + 1)}
-    assert "50000" in _error(call(client, "POST", url, secret, json=too_long), 422)["fields"]["body"][0].replace(",", "").replace("٬", "")
+    assert "50000" in _error(call(client, "POST", url, secret, json=too_long), 422)["fields"][
+        "body"
+    ][0].replace(",", "").replace("٬", "")
     flag = {"reason": "spam"}
     reply_id = call(client, "GET", f"/api/v1/threads/{public_thread}").get_json()["posts"][1]["id"]
-    assert call(client, "POST", f"/api/v1/posts/{reply_id}/flags", secret, json=flag).status_code == 201
-    assert _error(call(client, "POST", f"/api/v1/posts/{reply_id}/flags", secret, json=flag), 409)["code"] == "conflict"
+    assert (
+        call(client, "POST", f"/api/v1/posts/{reply_id}/flags", secret, json=flag).status_code
+        == 201
+    )
+    assert (
+        _error(call(client, "POST", f"/api/v1/posts/{reply_id}/flags", secret, json=flag), 409)[
+            "code"
+        ]
+        == "conflict"
+    )
 
 
 def test_a_locked_thread_refuses_replies_with_409(app, client, member, public_thread):
@@ -208,7 +267,9 @@ def test_a_locked_thread_refuses_replies_with_409(app, client, member, public_th
         secret = make_token(member.id)
         db.session.get(Thread, public_thread).locked = True
         db.session.commit()
-    response = call(client, "POST", f"/api/v1/threads/{public_thread}/posts", secret, json={"body": "رد"})
+    response = call(
+        client, "POST", f"/api/v1/threads/{public_thread}/posts", secret, json={"body": "رد"}
+    )
     assert _error(response, 409)["message"] == "هذا الموضوع مقفل."
 
 
@@ -243,10 +304,18 @@ def test_messages_follow_accept_language_then_the_account(app, client, member):
         english = make_person(language="en")
         english_secret = make_token(english.id)
     url = "/api/v1/threads/999999"
-    assert _error(call(client, "GET", url, secret, headers={"Accept-Language": "en"}), 404)["message"] == "Nothing was found at this address."
-    arabic = _error(call(client, "GET", url, english_secret, headers={"Accept-Language": "ar"}), 404)["message"]
+    assert (
+        _error(call(client, "GET", url, secret, headers={"Accept-Language": "en"}), 404)["message"]
+        == "Nothing was found at this address."
+    )
+    arabic = _error(
+        call(client, "GET", url, english_secret, headers={"Accept-Language": "ar"}), 404
+    )["message"]
     assert arabic != "Nothing was found at this address." and "العنوان" in arabic
-    assert _error(call(client, "GET", url, english_secret), 404)["message"] == "Nothing was found at this address."
+    assert (
+        _error(call(client, "GET", url, english_secret), 404)["message"]
+        == "Nothing was found at this address."
+    )
     assert _error(call(client, "GET", url, secret), 404)["message"] == arabic
 
 
@@ -285,11 +354,15 @@ def test_a_threads_posts_come_in_thread_order_page_by_page(app, client, other_me
         body = client.get(body["next"]).get_json()
         posts += body["posts"]
     texts = [p["body_html"] for p in posts]
-    assert [t.count("الرد الأول") + t.count("رد على الأول") + t.count("الرد الثاني") for t in texts] == [0, 1, 1, 1]
+    assert [
+        t.count("الرد الأول") + t.count("رد على الأول") + t.count("الرد الثاني") for t in texts
+    ] == [0, 1, 1, 1]
     assert "رد على الأول" in texts[2] and [p["depth"] for p in posts] == [0, 0, 1, 0]
 
 
-def test_reads_carry_etag_and_last_modified_and_answer_304(app, client, other_member, public_thread):
+def test_reads_carry_etag_and_last_modified_and_answer_304(
+    app, client, other_member, public_thread
+):
     url = f"/api/v1/threads/{public_thread}"
     first = call(client, "GET", url)
     assert first.headers["ETag"] and first.headers["Last-Modified"]
@@ -333,7 +406,9 @@ def test_notifications_are_the_callers_own(app, client, member, other_member, pu
     assert [n["id"] for n in body["notifications"]] == [mine] and body["unread"] == 1
     assert call(client, "POST", "/api/v1/notifications/read", secret, json={}).status_code == 200
     with app.app_context():
-        unread = select(func.count()).select_from(Notification).where(Notification.read_at.is_(None))
+        unread = (
+            select(func.count()).select_from(Notification).where(Notification.read_at.is_(None))
+        )
         assert db.session.scalar(unread) == 1  # the other member's
 
 
@@ -343,8 +418,18 @@ def test_notifications_are_the_callers_own(app, client, member, other_member, pu
 def test_a_new_members_thread_waits_in_the_moderation_queue(app, client, login, member, moderator):
     with app.app_context():
         secret = make_token(member.id)
-    created = call(client, "POST", "/api/v1/boards/financial-management/threads", secret,
-                   json={"title": "سؤال من برنامج", "kind": "question", "body": "نص السؤال", "tags": ["water"]})
+    created = call(
+        client,
+        "POST",
+        "/api/v1/boards/financial-management/threads",
+        secret,
+        json={
+            "title": "سؤال من برنامج",
+            "kind": "question",
+            "body": "نص السؤال",
+            "tags": ["water"],
+        },
+    )
     assert created.status_code == 201, created.get_data(as_text=True)
     thread = created.get_json()
     assert thread["status"] == "pending" and thread["board"] == "financial-management"
@@ -362,7 +447,9 @@ def test_a_trusted_member_publishes_at_once_and_tags_are_checked(app, client, me
         db.session.commit()
         secret = make_token(member.id)
     url = "/api/v1/boards/financial-management/threads"
-    wrong = call(client, "POST", url, secret, json={"title": "عنوان", "body": "نص", "tags": ["nope"]})
+    wrong = call(
+        client, "POST", url, secret, json={"title": "عنوان", "body": "نص", "tags": ["nope"]}
+    )
     assert "nope" in _error(wrong, 422)["fields"]["tags"][0]
     made = call(client, "POST", url, secret, json={"title": "عنوان كاف", "body": "نص"}).get_json()
     assert made["status"] == "published"
@@ -374,20 +461,34 @@ def test_replying_editing_and_flagging(app, client, member, other_member, public
         secret = make_token(member.id)
         other = make_token(other_member.id)
         opening = db.session.get(Thread, public_thread).first_post_id
-    reply = call(client, "POST", f"/api/v1/threads/{public_thread}/posts", secret,
-                 json={"body": "رد عبر الواجهة", "parent_id": opening})
+    reply = call(
+        client,
+        "POST",
+        f"/api/v1/threads/{public_thread}/posts",
+        secret,
+        json={"body": "رد عبر الواجهة", "parent_id": opening},
+    )
     assert reply.status_code == 201
     post = reply.get_json()
     assert post["parent_id"] == opening and post["depth"] == 1 and post["state"] == "published"
     edited = call(client, "PATCH", f"/api/v1/posts/{post['id']}", secret, json={"body": "رد معدل"})
     assert edited.status_code == 200 and "رد معدل" in edited.get_json()["body_html"]
-    flagged = call(client, "POST", f"/api/v1/posts/{post['id']}/flags", other, json={"reason": "off_topic"})
+    flagged = call(
+        client, "POST", f"/api/v1/posts/{post['id']}/flags", other, json={"reason": "off_topic"}
+    )
     assert flagged.status_code == 201
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(PostRevision)) == 1
-        assert db.session.scalar(select(Flag.reason).where(Flag.post_id == post["id"])) == "off_topic"
-    other_thread = call(client, "POST", f"/api/v1/threads/{public_thread}/posts", secret,
-                        json={"body": "رد", "parent_id": 999999})
+        assert (
+            db.session.scalar(select(Flag.reason).where(Flag.post_id == post["id"])) == "off_topic"
+        )
+    other_thread = call(
+        client,
+        "POST",
+        f"/api/v1/threads/{public_thread}/posts",
+        secret,
+        json={"body": "رد", "parent_id": 999999},
+    )
     assert _error(other_thread, 422)["fields"]["parent_id"]
 
 
@@ -395,7 +496,9 @@ def test_the_asker_accepts_an_answer(app, client, member, other_member, public_t
     with app.app_context():
         asker = make_token(other_member.id)
         stranger = make_token(member.id)
-        reply_id = db.session.scalar(select(Post.id).where(Post.thread_id == public_thread).order_by(Post.id.desc()))
+        reply_id = db.session.scalar(
+            select(Post.id).where(Post.thread_id == public_thread).order_by(Post.id.desc())
+        )
     assert _error(call(client, "POST", f"/api/v1/posts/{reply_id}/accept", stranger), 403)
     accepted = call(client, "POST", f"/api/v1/posts/{reply_id}/accept", asker)
     assert accepted.status_code == 200 and accepted.get_json()["accepted_post_id"] == reply_id
@@ -403,10 +506,12 @@ def test_the_asker_accepts_an_answer(app, client, member, other_member, public_t
     assert cleared.get_json()["accepted_post_id"] is None
 
 
-# The reference page ---------------------------------------------------------------------------------
+# The reference page ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("language", "heading"), [("ar", "مرجع الواجهة البرمجية"), ("en", "API reference")])
+@pytest.mark.parametrize(
+    ("language", "heading"), [("ar", "مرجع الواجهة البرمجية"), ("en", "API reference")]
+)
 def test_the_reference_page_is_served_here_in_both_languages(client, language, heading):
     client.get(f"/language/{language}")
     page = client.get("/api/docs").get_data(as_text=True)

@@ -20,7 +20,9 @@ MESSAGES = {
     "revoked_token": mark("The access token was revoked."),
     "expired_token": mark("The access token has expired."),
     "inactive_account": mark("The access token's account cannot be used now."),
-    "insufficient_scope": mark("The access token does not allow this (it needs the %(scope)s scope)."),
+    "insufficient_scope": mark(
+        "The access token does not allow this (it needs the %(scope)s scope)."
+    ),
     "forbidden": mark("You are not allowed to do that."),
     "not_found": mark("Nothing was found at this address."),
     "method_not_allowed": mark("That method is not allowed here."),
@@ -81,9 +83,7 @@ def http_error(error):
 
 def _too_many_requests(error):
     seconds = limits.retry_after()
-    return error_response(
-        ApiError(429, headers={"Retry-After": str(seconds)}, seconds=seconds)
-    )
+    return error_response(ApiError(429, headers={"Retry-After": str(seconds)}, seconds=seconds))
 
 
 def _out_of_range(error):

@@ -13,20 +13,25 @@ from pydantic.json_schema import models_json_schema
 from forum import __version__
 from forum.api import schemas
 from forum.api.operations import OPERATIONS, bp
+from forum.i18n import mark
 
 REF = "#/components/schemas/{model}"
 SECURITY = "bearerToken"
 _CONVERTER = re.compile(r"<(?:(\w+):)?(\w+)>")
+# Marked for the catalogs: the reference page (templates/api/docs.html) shows them translated.
 DESCRIPTIONS = {
-    200: "Done; the answer", 201: "Created", 304: "Not modified since the ETag or date given",
-    400: "The request could not be understood (a broken body or cursor)",
-    401: "No token where one is needed, or a token that is not valid, revoked, expired or "
-         "whose account cannot be used now",
-    403: "The token's scope, or the member, may not do this to content they can see",
-    404: "No such thing, or nothing the caller may read",
-    409: "The action does not fit the current state (a locked thread, a second flag…)",
-    413: "The body is too large", 422: "Some fields cannot be used: see error.fields",
-    429: "Too many requests: see Retry-After",
+    200: mark("Done; the answer"),
+    201: mark("Created"),
+    304: mark("Not modified since the ETag or date given"),
+    400: mark("The request could not be understood (a broken body or cursor)"),
+    401: mark("No token where one is needed, or a token that is not valid, revoked, expired "
+              "or whose account cannot be used now"),
+    403: mark("The token's scope, or the member, may not do this to content they can see"),
+    404: mark("No such thing, or nothing the caller may read"),
+    409: mark("The action does not fit the current state (a locked thread, a second flag…)"),
+    413: mark("The body is too large"),
+    422: mark("Some fields cannot be used: see error.fields"),
+    429: mark("Too many requests: see Retry-After"),
 }  # fmt: skip
 
 
@@ -91,7 +96,9 @@ def _operation(op, components):
     if op.body is not None:
         described["requestBody"] = {
             "required": True,
-            "content": {"application/json": {"schema": {"$ref": REF.format(model=op.body.__name__)}}},
+            "content": {
+                "application/json": {"schema": {"$ref": REF.format(model=op.body.__name__)}}
+            },
         }
     return described
 

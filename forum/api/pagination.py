@@ -33,7 +33,8 @@ def decode(cursor, *kinds):
             raise ValueError(cursor)
         return [_convert(kind, value) for kind, value in zip(kinds, values, strict=True)]
     except (ValueError, TypeError, UnicodeDecodeError):
-        raise ApiError(400, fields={"cursor": [_("This cursor was not given by this API.")]})
+        refused = _("This cursor was not given by this API.")
+        raise ApiError(400, fields={"cursor": [refused]}) from None
 
 
 def _convert(kind, value):

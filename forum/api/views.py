@@ -18,6 +18,7 @@ from forum.api.operations import operation, page_of
 from forum.authorities import queries as authorities
 from forum.boards import queries as boards
 from forum.extensions import db
+from forum.i18n import mark
 from forum.moderation import actions as moderation
 from forum.notifications import queries as notification_queries
 from forum.outcomes import actions as outcomes
@@ -32,16 +33,23 @@ WRITE_ERRORS = (400, 401, 403, 404, 413, 422, 429)
 # Reads --------------------------------------------------------------------------------------
 
 
-@operation("GET", "/boards", response=schemas.BoardList, summary="The boards the caller may read")
+@operation(
+    "GET", "/boards", response=schemas.BoardList, summary=mark("The boards the caller may read")
+)
 def list_boards():
     listed = boards.list_boards(current_user)
     changed = max((b.last_post_at for b in listed if b.last_post_at), default=None)
     return schemas.BoardList(boards=[answers.board(b) for b in listed]), changed
 
 
-@operation("GET", "/boards/<slug>/threads", response=schemas.ThreadList,
-           query=schemas.ThreadListQuery, errors=(400, 404, 422),
-           summary="A board's published threads: pinned first, then by last activity")  # fmt: skip
+@operation(
+    "GET",
+    "/boards/<slug>/threads",
+    response=schemas.ThreadList,
+    query=schemas.ThreadListQuery,
+    errors=(400, 404, 422),
+    summary=mark("A board's published threads: pinned first, then by last activity"),
+)
 def list_threads(slug, query):
     board = _readable_board(slug)
     after = None
@@ -56,9 +64,14 @@ def list_threads(slug, query):
     return schemas.ThreadList(threads=threads_out, next=next_page), board.last_post_at
 
 
-@operation("GET", "/threads/<int:thread_id>", response=schemas.ThreadWithPosts,
-           query=schemas.PageQuery, errors=(400, 404, 422),
-           summary="A thread and its posts in thread order (depth first), a page at a time")  # fmt: skip
+@operation(
+    "GET",
+    "/threads/<int:thread_id>",
+    response=schemas.ThreadWithPosts,
+    query=schemas.PageQuery,
+    errors=(400, 404, 422),
+    summary=mark("A thread and its posts in thread order (depth first), a page at a time"),
+)
 def show_thread(thread_id, query):
     thread = _readable_thread(thread_id)
     after_id = pagination.decode(query.cursor, int)[0] if query.cursor else None
@@ -76,8 +89,13 @@ def show_thread(thread_id, query):
     return body, changed
 
 
-@operation("GET", "/posts/<int:post_id>", response=schemas.PostWithThread, errors=(404,),
-           summary="One post, with its thread")  # fmt: skip
+@operation(
+    "GET",
+    "/posts/<int:post_id>",
+    response=schemas.PostWithThread,
+    errors=(404,),
+    summary=mark("One post, with its thread"),
+)
 def show_post(post_id):
     post = _readable_post(post_id)
     body = schemas.PostWithThread(
@@ -88,8 +106,13 @@ def show_post(post_id):
     return body, post.edited_at or post.created_at
 
 
-@operation("GET", "/members/<int:user_id>", response=schemas.MemberOut, errors=(404,),
-           summary="A member's public profile and latest posts the caller may read")  # fmt: skip
+@operation(
+    "GET",
+    "/members/<int:user_id>",
+    response=schemas.MemberOut,
+    errors=(404,),
+    summary=mark("A member's public profile and latest posts the caller may read"),
+)
 def show_member(user_id):
     user = accounts.get_user(user_id)
     permissions.require(permissions.can_view_profile(user))
@@ -97,8 +120,12 @@ def show_member(user_id):
     return answers.member(user, recent)
 
 
-@operation("GET", "/authorities", response=schemas.AuthorityList,
-           summary="Local authorities with their figures, counted over what the caller reads")  # fmt: skip
+@operation(
+    "GET",
+    "/authorities",
+    response=schemas.AuthorityList,
+    summary=mark("Local authorities with their figures, counted over what the caller reads"),
+)
 def list_authorities():
     groups = authorities.authorities_by_governorate(current_user)
     listed = [answers.authority(row, figures) for group in groups
@@ -106,16 +133,26 @@ def list_authorities():
     return schemas.AuthorityList(authorities=listed)
 
 
-@operation("GET", "/tags", response=schemas.TagList,
-           summary="Every tag, with the number of its threads the caller may read")  # fmt: skip
+@operation(
+    "GET",
+    "/tags",
+    response=schemas.TagList,
+    summary=mark("Every tag, with the number of its threads the caller may read"),
+)
 def list_tags():
     counted = tags.tags_with_counts(current_user)
     return schemas.TagList(tags=[answers.tag(tag, count) for tag, count in counted])
 
 
-@operation("GET", "/search", response=schemas.SearchResults, query=schemas.SearchQuery,
-           errors=(400, 422, 429), limited=(limits.search_limits,),
-           summary="Posts matching the words of q, among those the caller may read")  # fmt: skip
+@operation(
+    "GET",
+    "/search",
+    response=schemas.SearchResults,
+    query=schemas.SearchQuery,
+    errors=(400, 422, 429),
+    limited=(limits.search_limits,),
+    summary=mark("Posts matching the words of q, among those the caller may read"),
+)
 def search_posts(query):
     try:
         parsed = search.parse(query.q)
@@ -131,9 +168,15 @@ def search_posts(query):
     return schemas.SearchResults(hits=found, more=results.more, next=next_page)
 
 
-@operation("GET", "/notifications", response=schemas.NotificationList,
-           query=schemas.PageQuery, signed_in=True, errors=(400, 401, 403, 422),
-           summary="The caller's notifications, newest first (reading them marks nothing)")  # fmt: skip
+@operation(
+    "GET",
+    "/notifications",
+    response=schemas.NotificationList,
+    query=schemas.PageQuery,
+    signed_in=True,
+    errors=(400, 401, 403, 422),
+    summary=mark("The caller's notifications, newest first (reading them marks nothing)"),
+)
 def list_notifications(query):
     before = None
     if query.cursor:
@@ -146,8 +189,13 @@ def list_notifications(query):
     return schemas.NotificationList(notifications=items, unread=unread, next=next_page)
 
 
-@operation("GET", "/openapi.json", response=schemas.OpenApiDocument, scope=None,
-           summary="This API's OpenAPI 3.1 document")  # fmt: skip
+@operation(
+    "GET",
+    "/openapi.json",
+    response=schemas.OpenApiDocument,
+    scope=None,
+    summary=mark("This API's OpenAPI 3.1 document"),
+)
 def openapi_document():
     return schemas.OpenApiDocument.model_validate(openapi.document())
 
@@ -155,10 +203,17 @@ def openapi_document():
 # Writes: the web forms' actions, committed once here ---------------------------------------
 
 
-@operation("POST", "/boards/<slug>/threads", response=schemas.ThreadOut, status=201,
-           body=schemas.ThreadIn, scope="write", errors=WRITE_ERRORS,
-           limited=(limits.api_post,),
-           summary="Start a thread; it waits for approval where the board's rules say so")  # fmt: skip
+@operation(
+    "POST",
+    "/boards/<slug>/threads",
+    response=schemas.ThreadOut,
+    status=201,
+    body=schemas.ThreadIn,
+    scope="write",
+    errors=WRITE_ERRORS,
+    limited=(limits.api_post,),
+    summary=mark("Start a thread; it waits for approval where the board's rules say so"),
+)
 def start_thread(slug, body):
     board = _readable_board(slug)
     permissions.require(permissions.can_start_thread(board), hide=False)
@@ -173,10 +228,17 @@ def start_thread(slug, body):
     return answers.thread(thread)
 
 
-@operation("POST", "/threads/<int:thread_id>/posts", response=schemas.PostOut, status=201,
-           body=schemas.ReplyIn, scope="write", errors=(*WRITE_ERRORS, 409),
-           limited=(limits.api_post,),
-           summary="Reply to the thread, or to one of its posts (parent_id)")  # fmt: skip
+@operation(
+    "POST",
+    "/threads/<int:thread_id>/posts",
+    response=schemas.PostOut,
+    status=201,
+    body=schemas.ReplyIn,
+    scope="write",
+    errors=(*WRITE_ERRORS, 409),
+    limited=(limits.api_post,),
+    summary=mark("Reply to the thread, or to one of its posts (parent_id)"),
+)
 def reply(thread_id, body):
     thread = _readable_thread(thread_id)
     parent = None
@@ -194,9 +256,15 @@ def reply(thread_id, body):
     return _post_answer(post)
 
 
-@operation("PATCH", "/posts/<int:post_id>", response=schemas.PostOut, body=schemas.PostEdit,
-           scope="write", errors=WRITE_ERRORS,
-           summary="Edit one's own post (and, for an opening post, its thread's title)")  # fmt: skip
+@operation(
+    "PATCH",
+    "/posts/<int:post_id>",
+    response=schemas.PostOut,
+    body=schemas.PostEdit,
+    scope="write",
+    errors=WRITE_ERRORS,
+    summary=mark("Edit one's own post (and, for an opening post, its thread's title)"),
+)
 def edit_post(post_id, body):
     post = _readable_post(post_id)
     permissions.require(permissions.can_read_post(post))
@@ -208,10 +276,17 @@ def edit_post(post_id, body):
     return _post_answer(post)
 
 
-@operation("POST", "/posts/<int:post_id>/flags", response=schemas.Done, status=201,
-           body=schemas.FlagIn, scope="write", errors=(*WRITE_ERRORS, 409),
-           limited=(limits.api_flag,),
-           summary="Flag a post for the moderators")  # fmt: skip
+@operation(
+    "POST",
+    "/posts/<int:post_id>/flags",
+    response=schemas.Done,
+    status=201,
+    body=schemas.FlagIn,
+    scope="write",
+    errors=(*WRITE_ERRORS, 409),
+    limited=(limits.api_flag,),
+    summary=mark("Flag a post for the moderators"),
+)
 def flag_post(post_id, body):
     post = _readable_post(post_id)
     permissions.require(permissions.can_read_post(post))
@@ -222,9 +297,15 @@ def flag_post(post_id, body):
     return schemas.Done(done=True)
 
 
-@operation("POST", "/notifications/read", response=schemas.Done, body=schemas.NotificationsRead,
-           scope="write", errors=(400, 401, 403, 422, 429),
-           summary="Mark the caller's notifications read: the ones given, or all")  # fmt: skip
+@operation(
+    "POST",
+    "/notifications/read",
+    response=schemas.Done,
+    body=schemas.NotificationsRead,
+    scope="write",
+    errors=(400, 401, 403, 422, 429),
+    summary=mark("Mark the caller's notifications read: the ones given, or all"),
+)
 def mark_notifications_read(body):
     if body.ids is None:
         notifications.mark_all_read(current_user)
@@ -237,9 +318,14 @@ def mark_notifications_read(body):
 # Outcomes of threads (forum.outcomes) --------------------------------------------------------
 
 
-@operation("POST", "/posts/<int:post_id>/accept", response=schemas.OutcomeOut, scope="write",
-           errors=(*WRITE_ERRORS, 409),
-           summary="Mark a reply as its question's accepted answer")  # fmt: skip
+@operation(
+    "POST",
+    "/posts/<int:post_id>/accept",
+    response=schemas.OutcomeOut,
+    scope="write",
+    errors=(*WRITE_ERRORS, 409),
+    summary=mark("Mark a reply as its question's accepted answer"),
+)
 def accept_answer(post_id):
     post = _readable_post(post_id)
     permissions.require(permissions.can_read_post(post))
@@ -249,9 +335,14 @@ def accept_answer(post_id):
     return answers.outcome(post.thread, outcome)
 
 
-@operation("DELETE", "/threads/<int:thread_id>/answer", response=schemas.OutcomeOut,
-           scope="write", errors=WRITE_ERRORS,
-           summary="Leave a question without an accepted answer")  # fmt: skip
+@operation(
+    "DELETE",
+    "/threads/<int:thread_id>/answer",
+    response=schemas.OutcomeOut,
+    scope="write",
+    errors=WRITE_ERRORS,
+    summary=mark("Leave a question without an accepted answer"),
+)
 def clear_answer(thread_id):
     thread = _readable_thread(thread_id)
     permissions.require(permissions.can_accept_answer(thread), hide=False)
@@ -260,9 +351,15 @@ def clear_answer(thread_id):
     return answers.outcome(thread, outcome)
 
 
-@operation("PUT", "/threads/<int:thread_id>/challenge-status", response=schemas.OutcomeOut,
-           body=schemas.ChallengeStatusIn, scope="write", errors=(*WRITE_ERRORS, 409),
-           summary="Set a challenge's status, with a note and the reply or thread that solved it")  # fmt: skip
+@operation(
+    "PUT",
+    "/threads/<int:thread_id>/challenge-status",
+    response=schemas.OutcomeOut,
+    body=schemas.ChallengeStatusIn,
+    scope="write",
+    errors=(*WRITE_ERRORS, 409),
+    summary=mark("Set a challenge's status, with a note and the reply or thread that solved it"),
+)
 def set_challenge_status(thread_id, body):
     thread = _readable_thread(thread_id)
     permissions.require(permissions.can_set_challenge_status(thread), hide=False)
@@ -281,9 +378,16 @@ def set_challenge_status(thread_id, body):
     return answers.outcome(thread, outcome)
 
 
-@operation("POST", "/threads/<int:thread_id>/adoptions", response=schemas.AdoptionOut,
-           status=201, body=schemas.AdoptionIn, scope="write", errors=(*WRITE_ERRORS, 409),
-           summary="Record that the caller's local authority adopted a success story")  # fmt: skip
+@operation(
+    "POST",
+    "/threads/<int:thread_id>/adoptions",
+    response=schemas.AdoptionOut,
+    status=201,
+    body=schemas.AdoptionIn,
+    scope="write",
+    errors=(*WRITE_ERRORS, 409),
+    summary=mark("Record that the caller's local authority adopted a success story"),
+)
 def adopt_story(thread_id, body):
     thread = _readable_thread(thread_id)
     permissions.require(permissions.can_adopt_story(thread), hide=False)
@@ -293,8 +397,14 @@ def adopt_story(thread_id, body):
     return answers.adoption(adoption)
 
 
-@operation("DELETE", "/adoptions/<int:adoption_id>", response=schemas.Done, scope="write",
-           errors=WRITE_ERRORS, summary="Withdraw an adoption")  # fmt: skip
+@operation(
+    "DELETE",
+    "/adoptions/<int:adoption_id>",
+    response=schemas.Done,
+    scope="write",
+    errors=WRITE_ERRORS,
+    summary=mark("Withdraw an adoption"),
+)
 def withdraw_adoption(adoption_id):
     adoption = outcome_queries.get_adoption(adoption_id)
     permissions.require(adoption is not None and permissions.can_read_thread(adoption.thread))

@@ -131,7 +131,6 @@ def count_posts_before(post, user):
     )
 
 
-
 def posts_after(thread, user, *, after_id=None, limit):
     """Up to `limit` of the thread's posts as the reader sees them, in thread order, after the
     post `after_id` (from the first without): the JSON API's pages, which a new post never
