@@ -152,10 +152,9 @@ def respond(result, status=200):
 def after_api_request(response):
     """Every API answer depends on its token and language; one with a token is the caller's."""
     response.vary.update(("Authorization", "Accept-Language"))
-    if "Cache-Control" not in response.headers or g.get("api_token") is not None:
-        response.headers["Cache-Control"] = (
-            "private, no-cache" if g.get("api_token") is not None else "no-cache"
-        )
+    # Revalidated (ETag) rather than kept blind; a member's answers by no shared cache.
+    private = g.get("api_token") is not None
+    response.headers["Cache-Control"] = "private, no-cache" if private else "no-cache"
     return response
 
 
