@@ -180,8 +180,12 @@ def test_a_read_only_token_cannot_write(app, client, member, public_thread):
 
 def test_the_api_ignores_the_session_cookie(app, client, login, member, public_thread):
     """No cookie authentication: a logged-in browser's cookie makes the API see a visitor, so a
-    forged cross-site request has nothing to ride on."""
-    login(member)
+    forged cross-site request has nothing to ride on; nor does the remember cookie."""
+    submit(client, "/auth/login", {"email": member.email, "password": member.password,
+                                   "remember": "y"})  # fmt: skip
+    assert client.get_cookie("remember_token") is not None
+    client.delete_cookie("session")  # the remember cookie alone logs a browser in again
+    assert "/auth/logout" in client.get("/").get_data(as_text=True)
     assert call(client, "GET", "/api/v1/notifications").status_code == 401
     response = call(
         client, "POST", f"/api/v1/threads/{public_thread}/posts", json={"body": "رد مزور"}

@@ -42,11 +42,16 @@ class _NoCookieOnApi(SecureCookieSessionInterface):
 def _authenticate():
     """Make the token's owner the request's user (Flask-Login's, so that the policy, the
     limits and the language see them), or a visitor; 401 for a token that opens nothing."""
-    if request.blueprint != "api":
+    if not request.path.startswith(PREFIX + "/"):
         return None
     from forum.api import tokens
     from forum.api.errors import ApiError, error_response
 
+    # A visitor until the token says otherwise: Flask-Login must never look for the user in
+    # the session or the remember cookie, not even to pick the language of an error.
+    g._login_user = current_app.login_manager.anonymous_user()
+    if request.blueprint != "api":
+        return None  # an address the API lacks: 404 in its shape (forum.errors)
     try:
         token, owner = tokens.authenticate()
     except tokens.TokenError as refused:
