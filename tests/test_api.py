@@ -24,6 +24,7 @@ from forum.models import (
 from forum.notifications import notify
 from tests.api_helpers import call, make_token
 from tests.factories import make_person, make_reply, make_thread, submit
+from tests.test_query_counts import add_threads, counting
 
 SECRET_TITLE = "سر الفريق المالي"
 
@@ -522,3 +523,22 @@ def test_the_reference_page_is_served_here_in_both_languages(client, language, h
     assert heading in page and "/api/v1/threads/{thread_id}" in page and "ThreadWithPosts" in page
     # Nothing fetched from elsewhere: every script, style and font is the forum's own.
     assert not re.search(r'(src|href)="(https?:)?//', page)
+
+
+# Cost ------------------------------------------------------------------------------------------
+
+
+def test_api_reads_cost_the_same_queries_whatever_the_size(app, client, member, other_member):
+    """Counts, not timings: a list or a thread page costs the same with more rows."""
+    with app.app_context():
+        secret = make_token(member.id)
+    call(client, "GET", "/api/v1/boards", secret)  # the token's last use is written once here
+    counts = []
+    for threads, replies in ((2, 2), (25, 25)):
+        thread_id = add_threads(app, other_member.id, threads, replies=replies)
+        with counting(app) as statements:
+            for url in ("/api/v1/boards", "/api/v1/boards/financial-management/threads",
+                        f"/api/v1/threads/{thread_id}"):  # fmt: skip
+                assert call(client, "GET", url, secret).status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1] <= 20
