@@ -380,6 +380,14 @@ def test_reads_carry_etag_and_last_modified_and_answer_304(
         make_reply(other_member.id, db.session.get(Thread, public_thread), body="رد جديد")
     changed = call(client, "GET", url, headers={"If-None-Match": first.headers["ETag"]})
     assert changed.status_code == 200 and changed.headers["ETag"] != first.headers["ETag"]
+    # A change with no date of its own (a lock) still moves Last-Modified: never a stale 304.
+    dated = changed.headers["Last-Modified"]
+    with app.app_context():
+        db.session.get(Thread, public_thread).locked = True
+        db.session.commit()
+    locked = call(client, "GET", url, headers={"If-Modified-Since": dated})
+    assert locked.status_code == 200
+    assert locked.get_json()["thread"]["locked"] is True
 
 
 def test_api_answers_are_never_kept_by_the_page_cache(app, client, member):

@@ -38,8 +38,7 @@ WRITE_ERRORS = (400, 401, 403, 404, 413, 422, 429)
 )
 def list_boards():
     listed = boards.list_boards(current_user)
-    changed = max((b.last_post_at for b in listed if b.last_post_at), default=None)
-    return schemas.BoardList(boards=[answers.board(b) for b in listed]), changed
+    return schemas.BoardList(boards=[answers.board(b) for b in listed])
 
 
 @operation(
@@ -61,7 +60,7 @@ def list_threads(slug, query):
     shown, next_page = page_of(listing.threads, query.limit,
                                lambda t: (t.pinned, t.last_activity_at, t.id))  # fmt: skip
     threads_out = [answers.thread(t) for t in shown]
-    return schemas.ThreadList(threads=threads_out, next=next_page), board.last_post_at
+    return schemas.ThreadList(threads=threads_out, next=next_page)
 
 
 @operation(
@@ -85,8 +84,7 @@ def show_thread(thread_id, query):
         posts=[answers.post(p, may[p.id], author_name=p.author_name) for p in shown],
         next=next_page,
     )
-    changed = max([thread.last_activity_at, *(p.edited_at for p in shown if p.edited_at)])
-    return body, changed
+    return body
 
 
 @operation(
@@ -103,7 +101,7 @@ def show_post(post_id):
                           author_name=post.author.display_name),
         thread=answers.thread(post.thread),
     )  # fmt: skip
-    return body, post.edited_at or post.created_at
+    return body
 
 
 @operation(
