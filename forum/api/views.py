@@ -27,7 +27,7 @@ from forum.tags import queries as tags
 from forum.threads import actions as threads
 from forum.threads import queries as thread_queries
 
-NOT_FOUND, FORBIDDEN, CONFLICT, INVALID = 404, 403, 409, 422
+FORBIDDEN, CONFLICT, INVALID = 403, 409, 422
 WRITE_ERRORS = (400, 401, 403, 404, 413, 422, 429)
 
 # Reads --------------------------------------------------------------------------------------
