@@ -18,7 +18,7 @@ from pathlib import Path
 import requests
 
 from bench import texts
-from bench.serve import USER_AGENT, csrf_token, log_in
+from bench.serve import USER_AGENT, credential_header, csrf_token, log_in
 
 REPORT_LUA = Path(__file__).parent / "report.lua"
 # wrk stops itself after its duration; this is only a guard against a hung process.
@@ -30,7 +30,7 @@ def start_wrk(url, duration, *, threads, connections, cookie=None, paths_file=No
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}", "--latency",
                "-s", str(REPORT_LUA), "-H", f"User-Agent: {USER_AGENT}"]  # fmt: skip
     if cookie:
-        command += ["-H", f"Cookie: {cookie}"]
+        command += ["-H", credential_header(cookie)]
     command.append(url)
     if paths_file:
         command += ["--", str(paths_file)]

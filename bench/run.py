@@ -35,6 +35,8 @@ from bench.serve import (
     worker_peak_rss_mb,
 )
 from forum import create_app
+from forum.accounts.queries import find_user_by_email
+from forum.api.tokens import create_token
 from forum.extensions import db
 
 RESULTS = Path(__file__).parent / "results"
@@ -60,6 +62,11 @@ def pages(manifest):
         ("authorities", "authorities", "/authorities"),
         ("authority", "authority 1", "/authorities/1"),
         ("tags", "tags", "/tags"),
+        # The JSON API's reads (forum.api): a member's rows carry a personal access token.
+        ("api_boards", "API boards", "/api/v1/boards"),
+        ("api_board", "API board threads", f"/api/v1/boards/{board}/threads"),
+        ("api_thread_20", "API thread 20", f"/api/v1/threads/{manifest['thread_20']}"),
+        ("api_thread_500", "API thread 500 p1", f"/api/v1/threads/{manifest['thread_500']}"),
     ]  # fmt: skip
 
 
@@ -144,11 +151,13 @@ def pages_run(manifest, args, env):
     with serve_many("bench.ceiling:app", env, args.servers) as servers:
         ceiling = drive(servers, "/", args)
     rows = []
+    token = f"Bearer {api_token(manifest)}"
     with serve_many("wsgi:app", env, args.servers) as servers:
         cookie = session_cookie(log_in(servers[0][0], manifest["login"]))
         for who, header in (("anonymous", None), ("logged in", cookie)):
             for key, label, path in chosen:
-                result = drive(servers, path, args, cookie=header)
+                api = header and path.startswith("/api/")  # the API reads no cookie
+                result = drive(servers, path, args, cookie=token if api else header)
                 result.update(key=key, page=label, who=who, path=path, **counts[(who, path)])
                 result["ratio"] = result["rps"] / ceiling["rps"] if ceiling["rps"] else 0
                 rows.append(result)
@@ -186,6 +195,16 @@ def drive(servers, path, args, cookie=None):
     return figures
 
 
+def api_token(manifest):
+    """A new read-only personal access token of the bench member (forum.api.tokens)."""
+    app = create_app({"DATABASE_URL": manifest["database_url"], "SECRET_KEY": SECRET})
+    with app.app_context():
+        member = find_user_by_email(manifest["login"]["email"])
+        _token, secret = create_token(member, name="bench", scopes=["read"])
+        db.session.commit()
+    return secret
+
+
 # SQL queries per page, counted in-process on the same database -------------------------------
 
 
@@ -202,13 +221,16 @@ def count_queries(manifest, chosen, cache_bytes=None):
     visitor, member = app.test_client(), app.test_client()
     page = member.get("/auth/login").get_data(as_text=True)
     member.post("/auth/login", data={**manifest["login"], "csrf_token": csrf_token(page)})
+    token = {"Authorization": f"Bearer {api_token(manifest)}"}
     for who, client in (("anonymous", visitor), ("logged in", member)):
         for _key, _label, path in chosen:
+            # The API reads no cookie: the member's requests carry her token.
+            headers = token if who == "logged in" and path.startswith("/api/") else {}
             statements.clear()
-            client.get(path)
+            client.get(path, headers=headers)
             miss = len(statements)
             statements.clear()
-            client.get(path)
+            client.get(path, headers=headers)
             counts[(who, path)] = {"queries": miss, "queries_again": len(statements)}
     return counts
 

@@ -100,9 +100,20 @@ def session_cookie(browser):
     return f"session={browser.cookies['session']}"
 
 
+def credential_header(cookie):
+    """The header that makes a client this reader: a session cookie, or an API token given as
+    "Bearer <token>" (the JSON API reads no cookie)."""
+    if cookie.startswith("Bearer "):
+        return f"Authorization: {cookie}"
+    return f"Cookie: {cookie}"
+
+
 def check_answers(base, path, cookie=None):
     """Stop early, with the reason, when a page does not answer 200 to this client."""
-    headers = {"User-Agent": USER_AGENT, **({"Cookie": cookie} if cookie else {})}
+    headers = {"User-Agent": USER_AGENT}
+    if cookie:
+        name, value = credential_header(cookie).split(": ", 1)
+        headers[name] = value
     answer = requests.get(base + path, headers=headers, allow_redirects=False, timeout=10)
     if answer.status_code != 200:
         sys.exit(f"{path} answered {answer.status_code}")

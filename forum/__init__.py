@@ -23,6 +23,9 @@ def create_app(test_config=None):
     inputs.init_app(app)  # before the blueprints: their ids use its URL converter
     _init_extensions(app)
     _register_blueprints(app)
+    from forum import api
+
+    api.init_app(app)  # the JSON API, its reference and the members' tokens
 
     from forum import cache, cli, errors, headers, templating
 

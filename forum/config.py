@@ -63,6 +63,8 @@ class Defaults:
     RATELIMIT_PREVIEW = "30 per minute"  # per member
     RATELIMIT_FLAG = "10 per hour"  # per member
     RATELIMIT_SEARCH = "30 per minute"  # per address (forum.limits.search)
+    RATELIMIT_API = "600 per minute"  # every JSON API request, per member (token) or address
+    API_MAX_BODY_BYTES = 256 * 1024  # a JSON API request's body; more is refused (413)
 
     # Rendered pages kept per worker, exactly invalidated on every write (forum.cache).
     PAGE_CACHE_BYTES = 64 * 1024 * 1024

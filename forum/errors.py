@@ -67,6 +67,10 @@ def _value_out_of_range(error):
 
 
 def _render_error(error):
+    if request.path.startswith("/api/v1/"):  # an address the API lacks: still its shape
+        from forum.api.errors import http_error
+
+        return http_error(error)
     return _page(getattr(error, "code", 500) or 500)
 
 

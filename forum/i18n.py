@@ -10,6 +10,10 @@ def select_locale():
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():
         return languages[0]  # a command or a job (mail picks its reader's with force_locale)
+    if request.blueprint == "api":  # forum.api: the caller's header first, then the account's
+        asked = request.accept_languages.best_match(languages)
+        if asked:
+            return asked
     if current_user and current_user.is_authenticated and current_user.language in languages:
         return current_user.language
     if session.get("language") in languages:

@@ -98,6 +98,13 @@ post = [
                          exempt_when=_previewing,
                          deduct_when=lambda response: response.status_code == 302)
 ]  # fmt: skip
+# The JSON API's writes (forum.api): the posting budget is the web's own (one shared count), spent
+# by what was created; flags at the web's rate.
+api_post = [
+    limiter.shared_limit(_posting_rate, "post", key_func=by_member, methods=["POST"],
+                         deduct_when=lambda response: response.status_code == 201)
+]  # fmt: skip
+api_flag = [limiter.shared_limit(_rate("RATELIMIT_FLAG"), "api-flag", key_func=by_member)]
 search_limits = [limiter.limit(_rate("RATELIMIT_SEARCH"), key_func=by_address, scope="search")]
 
 

@@ -17,6 +17,7 @@ from forum.extensions import db
 from forum.feeds.actions import issue_feed_token, revoke_feed_token
 from forum.models import Tag, TaskForce, User
 from forum.tags.actions import set_thread_tags
+from tests.api_helpers import make_token
 from tests.factories import make_person, make_reply, make_thread
 
 SECRET_TITLE = "خطة الإنقاذ المالي السرية"
@@ -172,5 +173,89 @@ def test_insiders_do_see_it(app, login, secrets, task_force_member):
     """The crawler really reaches restricted content when it is allowed (the test can fail)."""
     client = login(task_force_member, on=app.test_client())
     pages = crawl(client, ["/", "/tags", "/authorities", "/search?q=الإنقاذ"])
+    found = {text for _, text in _leaks(pages, [SECRET_TITLE, SECRET_BODY, SECRET_REPLY])}
+    assert found == {SECRET_TITLE, SECRET_BODY, SECRET_REPLY}
+
+
+# The JSON API, walked the same way with a token ------------------------------------------------
+
+
+def crawl_api(client, token, seeds):
+    """Every API answer reachable from the seeds: url → body. It follows `next` and asks for
+    each board, thread, post and member an answer names."""
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    seen, pages, queue = set(), {}, deque(seeds)
+    while queue and len(pages) < MAX_PAGES:
+        url = queue.popleft()
+        if url in seen:
+            continue
+        seen.add(url)
+        response = client.get(url, headers=headers)
+        pages[url] = response.get_data(as_text=True)
+        if response.mimetype == "application/json":
+            queue.extend(_api_links(response.get_json()))
+    return pages
+
+
+def _api_links(value):
+    """The API addresses of what a JSON answer names."""
+    if isinstance(value, list):
+        for item in value:
+            yield from _api_links(item)
+        return
+    if not isinstance(value, dict):
+        return
+    if "slug" in value and "access" in value:
+        yield f"/api/v1/boards/{value['slug']}/threads"
+    for key, address in (("thread_id", "threads"), ("post_id", "posts")):
+        if isinstance(value.get(key), int):
+            yield f"/api/v1/{address}/{value[key]}"
+    if "board" in value and isinstance(value.get("id"), int):  # a thread
+        yield f"/api/v1/threads/{value['id']}"
+    author = value.get("author")
+    if isinstance(author, dict):
+        yield f"/api/v1/members/{author['id']}"
+    if isinstance(value.get("next"), str):
+        yield urlsplit(value["next"])._replace(scheme="", netloc="").geturl()
+    for item in value.values():
+        if isinstance(item, list | dict):
+            yield from _api_links(item)
+
+
+def _api_seeds(secrets, task_force_member):
+    return [
+        "/api/v1/boards", "/api/v1/tags", "/api/v1/authorities", "/api/v1/notifications",
+        f"/api/v1/threads/{secrets['secret_thread']}",
+        "/api/v1/boards/tf-financial-experts/threads",
+        f"/api/v1/members/{task_force_member.id}", f"/api/v1/members/{secrets['author']}",
+        "/api/v1/search?q=الإنقاذ", "/api/v1/search?q=العجز", "/api/v1/search?q=داخلية",
+        "/api/v1/search?q=ينتظر",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "role", ["visitor", "member", "other_task_force_member", "other_moderator", "suspended"]
+)
+def test_the_api_never_shows_outsiders_restricted_or_pending_content(
+    app, request, secrets, task_force_member, role
+):
+    token = None
+    if role != "visitor":
+        person = request.getfixturevalue("member" if role == "suspended" else role)
+        with app.app_context():
+            token = make_token(person.id)
+            if role == "suspended":
+                db.session.get(User, person.id).suspended_at = utcnow()
+                db.session.commit()
+    pages = crawl_api(app.test_client(), token, _api_seeds(secrets, task_force_member))
+    assert len(pages) > 10
+    assert _leaks(pages, [SECRET_TITLE, SECRET_BODY, SECRET_REPLY, PENDING_TITLE]) == []
+
+
+def test_the_api_does_show_insiders_what_they_may_read(app, secrets, task_force_member):
+    """The API crawler really reaches restricted content when it is allowed (it can fail)."""
+    with app.app_context():
+        token = make_token(task_force_member.id)
+    pages = crawl_api(app.test_client(), token, ["/api/v1/boards", "/api/v1/search?q=الإنقاذ"])
     found = {text for _, text in _leaks(pages, [SECRET_TITLE, SECRET_BODY, SECRET_REPLY])}
     assert found == {SECRET_TITLE, SECRET_BODY, SECRET_REPLY}

@@ -22,6 +22,8 @@ from sqlalchemy import select
 
 from forum import permissions
 from forum.admin.actions import create_invitation
+from forum.api import views as api_views  # noqa: F401  (registers the API's operations)
+from forum.api.operations import OPERATIONS as API_OPERATIONS
 from forum.clock import utcnow
 from forum.extensions import db
 from forum.feeds.actions import issue_feed_token, revoke_feed_token
@@ -41,6 +43,7 @@ from tests.factories import (
     make_thread,
 )
 
+API_ENDPOINTS = frozenset(operation.endpoint for operation in API_OPERATIONS)
 ROLES = (
     "visitor", "member", "task_force_member", "other_task_force_member", "moderator",
     "other_moderator", "admin", "analyst", "suspended",
@@ -363,11 +366,23 @@ CASES = [
          ok=Answer(302, "/settings/tokens#feed-token")),
     Case("feeds.revoke_token", "POST", "/settings/tokens/feed/revoke", SIGNED_IN_ONLY, data={},
          ok=Answer(302, "/settings/tokens#feed-token")),
+    # The API's pages for people (forum.api.pages); the API itself: tests/test_api_permissions.py.
+    Case("api_pages.show_reference", "GET", "/api/docs", expect(OK)),
+    Case("api_pages.show_tokens", "GET", "/settings/tokens", SIGNED_IN_ONLY),
+    Case("api_pages.show_tokens", "POST", "/settings/tokens", SIGNED_IN_ONLY,
+         data={"name": "script", "scopes": "read"}),
+    # Someone else's token: as if it did not exist.
+    Case("api_pages.revoke_token", "POST", "/settings/tokens/{authors_token}/revoke",
+         expect(NOT_FOUND, **LOGIN_FIRST), data={}),
 ]  # fmt: skip
 
 # Routes that show or change no forum content, or are covered elsewhere, with the reason.
 NOT_IN_MATRIX = {
     "static": "files from static/, no content",
+    **{
+        endpoint: "the JSON API's own matrix: tests/test_api_permissions.py"
+        for endpoint in API_ENDPOINTS
+    },
 }
 
 READING = [case for case in CASES if not case.changes_something]
@@ -425,6 +440,14 @@ def scenario(app, task_force_member, authority):
         notification = notify(content["author"], "thread_approved", thread=thread)
         db.session.commit()
         return {"authors_notification": notification.id}
+
+    def authors_token():
+        from forum.api.tokens import create_token
+
+        made, _secret = create_token(db.session.get(User, content["author"]), name="s",
+                                     scopes=["read"])  # fmt: skip
+        db.session.commit()
+        return {"authors_token": made.id}
 
     def mail():
         queued = queue_test_mail(db.session.get(User, content["author"]))
@@ -488,7 +511,7 @@ def scenario(app, task_force_member, authority):
         "pending_thread": pending_thread, "authors_notification": authors_notification,
         "authority": places, "board": places, "task_force": places, "task_force_member": places,
         "mail": mail, "unsubscribe": unsubscribe, "pending_author": pending_author,
-        "invitation": invitation,
+        "invitation": invitation, "authors_token": authors_token,
         "tag": places,
         "public_challenge": public_challenge, "public_story": public_story, "adoption": adoption,
     }  # fmt: skip

@@ -7,7 +7,7 @@ whoever asks: the caller asks the policy, because only it knows whether to answe
 
 from typing import NamedTuple
 
-from sqlalchemy import func, literal, select
+from sqlalchemy import func, literal, select, tuple_
 from sqlalchemy.orm import joinedload
 
 from forum import permissions
@@ -64,7 +64,7 @@ class BoardPage(NamedTuple):
     unpublished: list  # the reader's own pending and rejected threads here, newest first
 
 
-def list_threads(board, user, *, kind=None, state=None, limit, offset):
+def list_threads(board, user, *, kind=None, state=None, limit, offset=0, after=None):
     """One page of the board's threads as the reader sees them: pinned first, then by last
     activity, with their authors; for a member also what is new to them, and their own
     threads that wait for approval or were not approved (forum.permissions).
@@ -73,17 +73,19 @@ def list_threads(board, user, *, kind=None, state=None, limit, offset):
     join), so a deep page costs about what the first one does; a member's own unpublished
     threads ride along in the same statement, and their unread counts in the one that loads
     the threads.
+
+    `after` (pinned, last activity, id) starts the list after that thread instead of at an
+    offset: the JSON API's cursors, which new threads never shift.
     """
     ordering = (Thread.pinned.desc(), Thread.last_activity_at.desc(), Thread.id.desc())
-    listed = (
-        select(Thread.id.label("id"), literal(False).label("unpublished"))
-        .where(_listed(board, user, kind, state))
-        .order_by(*ordering)
-        .limit(limit)
-        .offset(offset)
+    listed = select(Thread.id.label("id"), literal(False).label("unpublished")).where(
+        _listed(board, user, kind, state)
     )
+    if after is not None:
+        listed = listed.where(tuple_(Thread.pinned, Thread.last_activity_at, Thread.id) < after)
+    listed = listed.order_by(*ordering).limit(limit).offset(offset)
     member = is_member(user)
-    if member and not kind and offset == 0:
+    if member and not kind and offset == 0 and after is None:
         own = (
             select(Thread.id.label("id"), literal(True).label("unpublished"))
             .where(

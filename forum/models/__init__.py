@@ -42,6 +42,7 @@ from forum.models.threads import (
     Status,
     Thread,
 )
+from forum.models.tokens import TOKEN_SCOPES, PersonalToken
 
 __all__ = [
     "APPROVAL_STATES",
@@ -57,7 +58,9 @@ __all__ = [
     "MAIL_STATUS_LABELS",
     "ROLES",
     "THREAD_KINDS",
+    "TOKEN_SCOPES",
     "AdminLog",
+    "PersonalToken",
     "Adoption",
     "Board",
     "BoardRead",

@@ -3,7 +3,7 @@
 Notifications are private: lists go through the policy's visible_notifications filter.
 """
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import joinedload
 
 from forum import permissions
@@ -21,11 +21,15 @@ def count_notifications(user):
     return db.session.scalar(select(func.count()).select_from(Notification).where(where))
 
 
-def list_notifications(user, *, limit, offset):
-    """One page of the reader's notifications, newest first, with what they are about."""
+def list_notifications(user, *, limit, offset=0, before=None):
+    """One page of the reader's notifications, newest first, with what they are about;
+    `before` (created at, id) starts after that one (the JSON API's cursors)."""
+    where = permissions.visible_notifications(user)
+    if before is not None:
+        where = where & (tuple_(Notification.created_at, Notification.id) < before)
     return db.session.scalars(
         select(Notification)
-        .where(permissions.visible_notifications(user))
+        .where(where)
         .options(
             joinedload(Notification.thread).joinedload(Thread.board),
             joinedload(Notification.thread).joinedload(Thread.author),
@@ -46,3 +50,7 @@ def unread_count(user):
         .where(permissions.visible_notifications(user), Notification.read_at.is_(None))
         .scalar_subquery()
     )
+
+
+def count_unread(user):
+    return db.session.scalar(select(unread_count(user)))

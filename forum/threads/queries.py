@@ -9,7 +9,7 @@ from datetime import datetime
 from functools import cache
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, literal, select
 from sqlalchemy.orm import aliased, joinedload
 
 from forum import permissions
@@ -142,3 +142,17 @@ def count_posts_before(post, user):
     return db.session.scalar(
         select(func.count()).select_from(Post).where(visible, Post.path < post.path)
     )
+
+
+def posts_after(thread, user, *, after_id=None, limit):
+    """Up to `limit` of the thread's posts as the reader sees them, in thread order, after the
+    post `after_id` (from the first without): the JSON API's pages, which a new post never
+    shifts, since a post's place (its path) never changes."""
+    visible = permissions.visible_posts_in_thread(thread, user)
+    query = _POSTS_IN_ORDER.add_columns(literal(0)).where(visible)
+    if after_id is not None:
+        after = aliased(Post)
+        query = query.where(Post.path > select(after.path).where(after.id == after_id)
+                            .scalar_subquery())  # fmt: skip
+    language = current_language()
+    return [_post_on_page(row, language) for row in db.session.execute(query.limit(limit))]
