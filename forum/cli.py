@@ -30,6 +30,7 @@ mail_cli = AppGroup("mail", help="The mail outbox.")
 
 def register(app):
     from forum.admin.commands import board_cli, task_force_cli
+    from forum.attachments.commands import attachments_cli
     from forum.search.commands import search_cli
 
     forum_cli.add_command(board_cli)
@@ -37,6 +38,7 @@ def register(app):
     forum_cli.add_command(cache_cli)
     forum_cli.add_command(mail_cli)
     forum_cli.add_command(search_cli)
+    forum_cli.add_command(attachments_cli)
     app.cli.add_command(forum_cli)
 
 

@@ -88,6 +88,29 @@ class Defaults:
     MAIL_MAX_ATTEMPTS = 8  # then the mail is "failed", for an administrator to look at
     MAIL_SEND_INTERVAL = 10  # seconds between the worker's runs of the sender
 
+    # Attachments (forum.attachments). Files are kept under UPLOAD_PATH (None: instance/uploads),
+    # named by their SHA-256. Administrators may change the types and the three limits at
+    # /admin/attachments; these are the defaults.
+    UPLOAD_PATH = None
+    ATTACHMENT_TYPES = ("pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp", "csv", "txt",
+                        "png", "jpeg", "webp")  # fmt: skip
+    ATTACHMENT_MAX_FILE_BYTES = 10 * 1024 * 1024
+    ATTACHMENT_MAX_POST_BYTES = 25 * 1024 * 1024  # all the files of one post
+    ATTACHMENT_MAX_DAILY_BYTES = 100 * 1024 * 1024  # uploaded by one member in 24 hours
+    ATTACHMENT_MAX_FILES_PER_POST = 10
+    # Images are re-encoded, their longer side brought down to this; thumbnails to the second.
+    ATTACHMENT_IMAGE_MAX_SIDE = 2560
+    ATTACHMENT_THUMBNAIL_SIDE = 320
+    # Larger images are refused before they are decoded (a decompression bomb).
+    ATTACHMENT_IMAGE_MAX_PIXELS = 40_000_000
+    # Uploads never sent with a post are removed after this long (`flask forum attachments prune`).
+    ATTACHMENT_STAGED_HOURS = 24
+    # Who sends a file's bytes once Flask has said who may: "flask" itself, or the web server
+    # in front ("x-accel": nginx's X-Accel-Redirect to ATTACHMENT_INTERNAL_PREFIX; "x-sendfile":
+    # Apache's or lighttpd's X-Sendfile with the file's full path).
+    ATTACHMENT_SEND_FILE = "flask"
+    ATTACHMENT_INTERNAL_PREFIX = "/_uploads/"
+
 
 # No login lasts longer, whatever the configuration says.
 MAX_LOGIN_AGE = timedelta(days=30)

@@ -88,7 +88,22 @@ def schedule_logins(app, scheduler):
     scheduler.add_job(in_app_context(app, prune_logins), "interval", hours=1, id="logins.prune")
 
 
-JOBS = [schedule_mail, schedule_digests, schedule_logins]
+def prune_attachments():
+    """Remove uploads never sent with a post, and the files no attachment uses."""
+    from forum.attachments import actions as attachments  # built on the threads' actions
+
+    staged = attachments.prune()
+    db.session.commit()
+    if staged + (files := attachments.sweep_blobs()):
+        log.info("attachments: %s staged uploads, %s files pruned", staged, files)
+
+
+def schedule_attachments(app, scheduler):
+    scheduler.add_job(in_app_context(app, prune_attachments), "interval", hours=1,
+                      id="attachments.prune")  # fmt: skip
+
+
+JOBS = [schedule_mail, schedule_digests, schedule_logins, schedule_attachments]
 
 
 def make_scheduler(app):

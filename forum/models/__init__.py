@@ -10,6 +10,7 @@ from forum.models.accounts import (
     LoginSession,
     User,
 )
+from forum.models.attachments import Attachment, AttachmentSettings
 from forum.models.base import Content, PrivateState
 from forum.models.boards import BOARD_ACCESS, Board, BoardModerator, TaskForce, TaskForceMember
 from forum.models.following import (
@@ -57,6 +58,8 @@ __all__ = [
     "ROLES",
     "THREAD_KINDS",
     "AdminLog",
+    "Attachment",
+    "AttachmentSettings",
     "Adoption",
     "Board",
     "BoardRead",
