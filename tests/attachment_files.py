@@ -63,8 +63,11 @@ def bomb_png(side=30_000):
     """A PNG that declares side × side pixels (900 million) in a few dozen bytes."""
 
     def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(
-            ">I", zlib.crc32(kind + data) & 0xFFFFFFFF
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
         )
 
     header = struct.pack(">IIBBBBB", side, side, 8, 2, 0, 0, 0)

@@ -316,3 +316,17 @@ def test_a_backup_takes_the_files_along(app, tmp_path):
     assert result.exit_code == 0, result.output
     with app.app_context():
         assert storage.path(sha256).read_bytes() == files.pdf()
+
+
+def test_an_administrator_changes_the_types_and_limits(app, client, login, admin, member):
+    login(admin)
+    page = client.get("/admin/attachments")
+    assert page.status_code == 200
+    response = client.post("/admin/attachments", data={
+        "types": ["pdf"], "max_file": "1", "max_post": "2", "max_daily": "3",
+        "csrf_token": csrf_token(client, "/admin/attachments")})  # fmt: skip
+    assert response.status_code == 302
+    uploader = login(member, on=app.test_client())
+    refused = upload(uploader, files.png(), "a.png")
+    assert refused.status_code == 422
+    assert upload(uploader, files.pdf(), "a.pdf").status_code == 201

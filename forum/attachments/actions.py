@@ -48,8 +48,10 @@ def upload(uploader, stream, name):
         raise AttachmentError(str(refusal)) from None
     stored = picture.data if picture else data
     if queries.bytes_uploaded_today(uploader) + len(stored) > limits.max_daily_bytes:
-        raise AttachmentError(_("You have uploaded as much as a member may in one day (%(size)s); "
-                                "try again tomorrow.", size=human_size(limits.max_daily_bytes)))  # fmt: skip
+        raise AttachmentError(
+            _("You have uploaded as much as a member may in one day (%(size)s); try again "
+              "tomorrow.", size=human_size(limits.max_daily_bytes))
+        )  # fmt: skip
     sha256 = storage.save(stored)
     if picture:
         storage.save_thumbnail(sha256, picture.thumbnail)
@@ -67,7 +69,8 @@ def check_room(post, attachments, removing=()):
     """AttachmentError unless the files fit on the post (None: a post not yet written) beside
     those it keeps: the number of files and their total size."""
     limits = queries.current_limits()
-    kept = [a for a in (queries.attachments_of_post(post.id) if post else []) if a.id not in removing]
+    shown = queries.attachments_of_post(post.id) if post is not None else []
+    kept = [a for a in shown if a.id not in removing]
     if len(kept) + len(attachments) > limits.max_files:
         raise AttachmentError(_("A post may have at most %(count)d files.", count=limits.max_files))
     if sum(a.size for a in kept) + sum(a.size for a in attachments) > limits.max_post_bytes:
@@ -104,8 +107,8 @@ def remove(actor, attachment, *, reason=""):
     attachment.removed_by_id = actor.id
     attachment.removal_reason = (reason or "").strip()
     if actor.id != post.author_id:
-        moderation_log.record(actor, "remove_attachment", post=post,
-                              reason=f"{attachment.original_name}: {attachment.removal_reason}")  # fmt: skip
+        reason = f"{attachment.original_name}: {attachment.removal_reason}"
+        moderation_log.record(actor, "remove_attachment", post=post, reason=reason)
     db.session.flush()
     refresh_post_html(post)
 

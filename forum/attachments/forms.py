@@ -1,7 +1,7 @@
 """A moderator's removal of one file, and the administrators' settings: shape only."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, SelectMultipleField, SubmitField, TextAreaField
+from wtforms import IntegerField, SelectChoice, SelectMultipleField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -30,7 +30,7 @@ def _megabytes(label, most):
 class SettingsForm(Form):
     types = SelectMultipleField(
         _l("Accepted types"),
-        choices=[(key, file_type.label) for key, file_type in TYPES.items()],
+        choices=[SelectChoice(key, file_type.label) for key, file_type in TYPES.items()],
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
         validators=[DataRequired(message=_l("Choose at least one type."))],

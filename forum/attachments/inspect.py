@@ -140,7 +140,7 @@ def _is_text(data):
     if b"\x00" in data:
         return False
     if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
+        data = data[len(codecs.BOM_UTF8) :]
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:

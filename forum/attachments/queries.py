@@ -58,8 +58,12 @@ def staged_uploads(user, ids):
     return list(
         db.session.scalars(
             select(Attachment)
-            .where(Attachment.id.in_(ids), Attachment.uploader_id == user.id,
-                   Attachment.post_id.is_(None), Attachment.removed_at.is_(None))
+            .where(
+                Attachment.id.in_(ids),
+                Attachment.uploader_id == user.id,
+                Attachment.post_id.is_(None),
+                Attachment.removed_at.is_(None),
+            )
             .order_by(Attachment.id)
         )  # fmt: skip
     )
@@ -124,9 +128,12 @@ def hashes_in_use():
 
 
 def is_hash_in_use(sha256):
-    return db.session.scalar(
-        select(func.count()).where(Attachment.sha256 == sha256, Attachment.removed_at.is_(None))
-    ) > 0
+    return (
+        db.session.scalar(
+            select(func.count()).where(Attachment.sha256 == sha256, Attachment.removed_at.is_(None))
+        )
+        > 0
+    )
 
 
 def post_of(attachment):
@@ -150,6 +157,6 @@ def markup_refs(post_id):
 def request_body_limit():
     """The largest request that may carry files: a post's files and its text (forum.inputs)."""
     limits = current_limits()
-    return max(limits.max_post_bytes, limits.max_file_bytes) + current_app.config[
-        "MAX_CONTENT_LENGTH"
-    ]
+    return (
+        max(limits.max_post_bytes, limits.max_file_bytes) + current_app.config["MAX_CONTENT_LENGTH"]
+    )

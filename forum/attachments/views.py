@@ -52,9 +52,8 @@ def upload_file():
 def discard_upload(attachment_id):
     """Take back a staged upload before posting; another's, or one on a post, is 404."""
     attachment = queries.get_attachment(attachment_id)
-    permissions.require(
-        attachment is not None and attachment.is_staged and permissions.can_read_attachment(attachment)
-    )
+    staged = attachment is not None and attachment.is_staged
+    permissions.require(staged and permissions.can_read_attachment(attachment))
     actions.discard(current_user, attachment)
     db.session.commit()
     return "", 204
@@ -86,7 +85,8 @@ def _send(attachment, *, thumbnail):
     if mode == "x-accel":
         response = current_app.response_class(status=200)
         prefix = current_app.config["ATTACHMENT_INTERNAL_PREFIX"].rstrip("/")
-        response.headers["X-Accel-Redirect"] = f"{prefix}/{storage.relative_path(attachment.sha256, suffix)}"
+        location = storage.relative_path(attachment.sha256, suffix)
+        response.headers["X-Accel-Redirect"] = f"{prefix}/{location}"
     elif mode == "x-sendfile":
         response = current_app.response_class(status=200)
         response.headers["X-Sendfile"] = str(storage.path(attachment.sha256, suffix))
@@ -95,8 +95,10 @@ def _send(attachment, *, thumbnail):
         permissions.require(stored.is_file())
         # Read whole (a file is at most ATTACHMENT_MAX_FILE_BYTES): no handle stays open on a
         # response nobody reads to its end. Production lets the web server send the bytes.
-        response = send_file(io.BytesIO(stored.read_bytes()), mimetype=attachment.media_type,
-                             conditional=True, etag=attachment.sha256 + suffix, max_age=0)  # fmt: skip
+        response = send_file(
+            io.BytesIO(stored.read_bytes()), mimetype=attachment.media_type, conditional=True,
+            etag=attachment.sha256 + suffix, max_age=0,
+        )  # fmt: skip
     response.mimetype = attachment.media_type
     disposition = "inline" if attachment.is_image else "attachment"
     response.headers["Content-Disposition"] = _disposition(disposition, attachment.original_name)

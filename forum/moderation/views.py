@@ -13,8 +13,8 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from forum import permissions
-from forum.boards.queries import get_board
 from forum.attachments.queries import attachments_of_posts
+from forum.boards.queries import get_board
 from forum.extensions import db
 from forum.models import FLAG_REASONS
 from forum.moderation import actions, queries

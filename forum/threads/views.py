@@ -118,8 +118,10 @@ def new_thread():
     elif not form.is_submitted():
         kept = _restore(form, board_id=board.id)
     status = 422 if form.errors or form.form_errors else 200
-    page = render_template("threads/new.html", form=form, board=board, preview=preview,
-                           kept=kept, staged=staged, file_limits=file_queries.current_limits())  # fmt: skip
+    page = render_template(
+        "threads/new.html", form=form, board=board, preview=preview, kept=kept, staged=staged,
+        file_limits=file_queries.current_limits(),
+    )  # fmt: skip
     return page, status
 
 
