@@ -330,3 +330,38 @@ def test_an_administrator_changes_the_types_and_limits(app, client, login, admin
     refused = upload(uploader, files.png(), "a.png")
     assert refused.status_code == 422
     assert upload(uploader, files.pdf(), "a.pdf").status_code == 201
+
+
+@pytest.mark.app_config(ATTACHMENT_SEND_FILE="x-accel")
+def test_nginx_sends_the_bytes_once_flask_has_said_who_may(app, client, login, member,
+                                                           thread_id):  # fmt: skip
+    login(member)
+    uploaded = upload(client, files.pdf(), "a.pdf").get_json()
+    reply_with(client, thread_id, "رد", upload_ids=[uploaded["id"]])
+    sha256 = _attachment(app, uploaded["id"]).sha256
+    response = app.test_client().get(f"/attachments/{uploaded['id']}")
+    assert response.headers["X-Accel-Redirect"] == f"/_uploads/{sha256[:2]}/{sha256[2:4]}/{sha256}"
+    assert response.data == b""
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    with app.app_context():
+        db.session.get(Post, _attachment(app, uploaded["id"]).post_id).deleted_at = utcnow()
+        db.session.commit()
+    refused = app.test_client().get(f"/attachments/{uploaded['id']}")
+    assert refused.status_code == 404 and "X-Accel-Redirect" not in refused.headers
+
+
+def test_the_author_removes_a_file_when_editing(app, client, login, member, thread_id):
+    login(member)
+    uploaded = upload(client, files.pdf(), "a.pdf").get_json()
+    reply_with(client, thread_id, "رد", upload_ids=[uploaded["id"]])
+    post_id = _attachment(app, uploaded["id"]).post_id
+    url = f"/p/{post_id}/edit"
+    page = client.get(url).get_data(True)
+    assert f'name="remove_attachment" value="{uploaded["id"]}"' in page
+    response = client.post(url, data={"body": "رد", "remove_attachment": str(uploaded["id"]),
+                                      "csrf_token": csrf_token(client, url)})  # fmt: skip
+    assert response.status_code == 302
+    assert _attachment(app, uploaded["id"]).removed_at is not None
+    assert client.get(f"/attachments/{uploaded['id']}").status_code == 404
+    with app.app_context():  # her own edit: nothing for the moderation log
+        assert db.session.scalar(select(ModerationLog.id)) is None
