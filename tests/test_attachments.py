@@ -365,3 +365,12 @@ def test_the_author_removes_a_file_when_editing(app, client, login, member, thre
     assert client.get(f"/attachments/{uploaded['id']}").status_code == 404
     with app.app_context():  # her own edit: nothing for the moderation log
         assert db.session.scalar(select(ModerationLog.id)) is None
+
+
+@pytest.mark.app_config(ATTACHMENT_MAX_FILE_BYTES=1400, ATTACHMENT_MAX_POST_BYTES=1400,
+                        MAX_CONTENT_LENGTH=1500)  # fmt: skip
+def test_a_request_past_the_upload_limit_is_413(client, login, member):
+    login(member)
+    assert upload(client, b"x" * 5000, "big.txt").status_code == 413
+    # The upload takes more than MAX_CONTENT_LENGTH, the file and its form around it.
+    assert upload(client, b"x" * 1400, "fits.txt").status_code == 201

@@ -11,7 +11,6 @@ from forum.extensions import db
 from forum.links import path_for
 from forum.markup import AttachmentRef
 from forum.models import Attachment, AttachmentSettings
-from forum.models.threads import Post
 
 
 class Limits(NamedTuple):
@@ -134,10 +133,6 @@ def is_hash_in_use(sha256):
         )
         > 0
     )
-
-
-def post_of(attachment):
-    return db.session.get(Post, attachment.post_id) if attachment.post_id else None
 
 
 def markup_refs(post_id):
