@@ -86,10 +86,11 @@ def _refuse_bad_input():
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return
     field = FILE_FIELDS.get(request.endpoint)
-    if field is not None:
+    if field is not None and request.mimetype == "multipart/form-data":
         from forum.attachments.queries import request_body_limit  # built on the app's models
 
-        # Before anything reads the body: the form's CSRF check would stop at 1 MiB.
+        # Before anything reads the body: the form's CSRF check would stop at 1 MiB. Only a
+        # multipart body carries files; its text fields stay under MAX_FORM_MEMORY_SIZE.
         request.max_content_length = request_body_limit()
     if any(name != field for name in request.files):
         raise BadInput(_("Files cannot be sent here."))
