@@ -10,7 +10,7 @@ from sqlalchemy import select
 from forum.attachments import actions, storage
 from forum.clock import utcnow
 from forum.extensions import db
-from forum.models import Attachment, ModerationLog, Post, Thread
+from forum.models import Attachment, ModerationLog, Post, Thread, User
 from tests import attachment_files as files
 from tests.factories import csrf_token, make_person, make_reply, make_thread
 
@@ -374,3 +374,17 @@ def test_a_request_past_the_upload_limit_is_413(client, login, member):
     assert upload(client, b"x" * 5000, "big.txt").status_code == 413
     # The upload takes more than MAX_CONTENT_LENGTH, the file and its form around it.
     assert upload(client, b"x" * 1400, "fits.txt").status_code == 201
+
+
+def test_moderators_see_the_files_in_the_queue(app, login, member, moderator):
+    with app.app_context():
+        thread = make_thread(member.id, title="موضوع بملف", published=False)
+        author = db.session.get(User, member.id)
+        uploaded = actions.upload(author, io.BytesIO(files.pdf()), "خطة.pdf")
+        actions.attach(author, thread.first_post, [uploaded])
+        db.session.commit()
+        attachment_id = uploaded.id
+    page = login(moderator, on=app.test_client()).get("/mod/queue").get_data(True)
+    assert f'href="/attachments/{attachment_id}"' in page and "<bdi>خطة.pdf</bdi>" in page
+    # Waiting for approval: nobody but its author and the moderators reads the file.
+    assert app.test_client().get(f"/attachments/{attachment_id}").status_code == 404
