@@ -75,6 +75,7 @@ def _init_extensions(app):
 def _register_blueprints(app):
     from forum.accounts.views import bp as accounts
     from forum.admin.views import bp as admin
+    from forum.attachments.views import bp as attachments
     from forum.authorities.views import bp as authorities
     from forum.boards.views import bp as boards
     from forum.feeds.views import bp as feeds
@@ -91,6 +92,7 @@ def _register_blueprints(app):
     from forum.threads.views import bp as threads
 
     for blueprint in (site, accounts, boards, threads, posts, moderation, notifications, following,
-                      reading, search, outcomes, tags, authorities, reports, admin):  # fmt: skip
+                      reading, search, outcomes, tags, authorities, reports, admin,
+                      attachments):  # fmt: skip
         app.register_blueprint(blueprint)
     app.register_blueprint(feeds)

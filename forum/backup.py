@@ -5,11 +5,16 @@ during a write could tear). PostgreSQL: pg_dump's custom format, one consistent 
 pg_restore brings it back in one transaction, replacing every table. The database is the one
 the configuration names; a password in its URL goes to the tools through PGPASSWORD, never
 on their command line.
+
+The attached files (forum.attachments, under UPLOAD_PATH) go beside the database, in
+`<backup>.files.tar`; a restoration puts them back, replacing the folder's blobs.
 """
 
 import os
+import shutil
 import sqlite3
 import subprocess
+import tarfile
 from contextlib import closing
 from pathlib import Path
 
@@ -35,6 +40,7 @@ def backup(path):
             source.backup(target)
     else:
         _run_pg("pg_dump", "--format=custom", "--no-owner", f"--file={path}", url=url)
+    _backup_files(files_archive(path))
 
 
 def restore(path):
@@ -54,6 +60,33 @@ def restore(path):
         _run_pg("pg_restore", "--clean", "--if-exists", "--single-transaction", "--no-owner",
                 "--no-privileges", "--exit-on-error", str(path), url=url)  # fmt: skip
     changes.log_site_change(after=seen)
+    if files_archive(path).is_file():
+        _restore_files(files_archive(path))
+
+
+def files_archive(path):
+    """Where a backup keeps the attached files."""
+    path = Path(path)
+    return path.with_name(path.name + ".files.tar")
+
+
+def _backup_files(archive):
+    from forum.attachments import storage
+
+    with tarfile.open(archive, "x") as tar:
+        root = storage.root()
+        for blob in sorted(root.glob("??/??/*")):
+            tar.add(blob, arcname=str(blob.relative_to(root)))
+
+
+def _restore_files(archive):
+    from forum.attachments import storage
+
+    root = storage.root()
+    for folder in root.glob("??"):
+        shutil.rmtree(folder)
+    with tarfile.open(archive) as tar:
+        tar.extractall(root, filter="data")  # refuses absolute paths, "..", links outside
 
 
 def _url():

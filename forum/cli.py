@@ -31,6 +31,7 @@ jobs_cli = AppGroup("jobs", help="The background jobs (forum.jobs).")
 
 def register(app):
     from forum.admin.commands import board_cli, task_force_cli
+    from forum.attachments.commands import attachments_cli
     from forum.search.commands import search_cli
 
     forum_cli.add_command(board_cli)
@@ -39,6 +40,7 @@ def register(app):
     forum_cli.add_command(mail_cli)
     forum_cli.add_command(jobs_cli)
     forum_cli.add_command(search_cli)
+    forum_cli.add_command(attachments_cli)
     app.cli.add_command(forum_cli)
 
 

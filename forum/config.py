@@ -98,9 +98,33 @@ class Defaults:
     # (seconds) is set, e.g. by a test; each reader still gets one digest per period.
     DIGEST_INTERVAL = None
     LOGIN_PRUNE_INTERVAL = 3600  # seconds
+    ATTACHMENT_PRUNE_INTERVAL = 3600  # seconds: unsent uploads and unused files (forum.jobs)
     # The production profile's job runner (forum.celery_app): Celery with this broker, or
     # REDIS_URL's server when it is not set. Unused by `flask forum worker`.
     CELERY_BROKER_URL = None
+
+    # Attachments (forum.attachments). Files are kept under UPLOAD_PATH (None: instance/uploads),
+    # named by their SHA-256. Administrators may change the types and the three limits at
+    # /admin/attachments; these are the defaults.
+    UPLOAD_PATH = None
+    ATTACHMENT_TYPES = ("pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp", "csv", "txt",
+                        "png", "jpeg", "webp")  # fmt: skip
+    ATTACHMENT_MAX_FILE_BYTES = 10 * 1024 * 1024
+    ATTACHMENT_MAX_POST_BYTES = 25 * 1024 * 1024  # all the files of one post
+    ATTACHMENT_MAX_DAILY_BYTES = 100 * 1024 * 1024  # uploaded by one member in 24 hours
+    ATTACHMENT_MAX_FILES_PER_POST = 10
+    # Images are re-encoded, their longer side brought down to this; thumbnails to the second.
+    ATTACHMENT_IMAGE_MAX_SIDE = 2560
+    ATTACHMENT_THUMBNAIL_SIDE = 320
+    # Larger images are refused before they are decoded (a decompression bomb).
+    ATTACHMENT_IMAGE_MAX_PIXELS = 40_000_000
+    # Uploads never sent with a post are removed after this long (`flask forum attachments prune`).
+    ATTACHMENT_STAGED_HOURS = 24
+    # Who sends a file's bytes once Flask has said who may: "flask" itself, or the web server
+    # in front ("x-accel": nginx's X-Accel-Redirect to ATTACHMENT_INTERNAL_PREFIX; "x-sendfile":
+    # Apache's or lighttpd's X-Sendfile with the file's full path).
+    ATTACHMENT_SEND_FILE = "flask"
+    ATTACHMENT_INTERNAL_PREFIX = "/_uploads/"
 
 
 # No login lasts longer, whatever the configuration says.

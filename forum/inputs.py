@@ -6,7 +6,9 @@
 - Ids are bounded: the `int` URL converter is replaced by one that stops at the largest BIGINT,
   so that an id no row can have is a 404 on both databases; `id_number` does the same for ids
   in query strings and forms.
-- The forum takes no uploads: a request that sends a file is refused before a form reads it.
+- Files are taken only by the few endpoints that read them, in their one field (FILE_FIELDS,
+  forum.attachments), with a larger body limit; a file sent anywhere else is refused before a
+  form reads it.
 
 forum.errors turns what still goes wrong in the database with a value (DataError, or SQLite's
 OverflowError) into a 404 or 422.
@@ -23,6 +25,13 @@ MAX_ID = 2**63 - 1  # BIGINT, and SQLite's INTEGER
 _MAX_ID_DIGITS = len(str(MAX_ID))
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # tab, LF, CR allowed
+# Endpoint → the one field whose files it reads (forum.attachments).
+FILE_FIELDS = {
+    "attachments.upload_file": "file",
+    "threads.new_thread": "attachments",
+    "threads.reply": "attachments",
+    "threads.edit_post": "attachments",
+}
 
 
 class IdConverter(IntegerConverter):
@@ -76,7 +85,14 @@ def _refuse_bad_input():
         raise BadInput(_("The address holds characters that are not allowed."))
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return
-    if request.files:
+    field = FILE_FIELDS.get(request.endpoint)
+    if field is not None and request.mimetype == "multipart/form-data":
+        from forum.attachments.queries import request_body_limit  # built on the app's models
+
+        # Before anything reads the body: the form's CSRF check would stop at 1 MiB. Only a
+        # multipart body carries files; its text fields stay under MAX_FORM_MEMORY_SIZE.
+        request.max_content_length = request_body_limit()
+    if any(name != field for name in request.files):
         raise BadInput(_("Files cannot be sent here."))
     if any(
         has_control_characters(key) or has_control_characters(value, line_breaks=True)

@@ -62,6 +62,16 @@ def prune_logins():
     db.session.commit()
 
 
+def prune_attachments():
+    """Remove uploads never sent with a post, and the files no attachment uses."""
+    from forum.attachments import actions as attachments  # built on the threads' actions
+
+    staged = attachments.prune()
+    db.session.commit()
+    if staged + (files := attachments.sweep_blobs()):
+        log.info("attachments: %s staged uploads, %s files pruned", staged, files)
+
+
 def reindex_search():
     """Rebuild the search index from every post (after writes made outside the application)."""
     from forum.search import index
@@ -80,7 +90,7 @@ JOBS = [
     Job("digests", send_digests, interval="DIGEST_INTERVAL", minute=1),
     Job("logins.prune", prune_logins, interval="LOGIN_PRUNE_INTERVAL"),
     Job("search.reindex", reindex_search),  # on demand: `flask forum jobs run search.reindex`
-    # attachments.prune: the attachments area adds its job here (one line, same shape).
+    Job("attachments.prune", prune_attachments, interval="ATTACHMENT_PRUNE_INTERVAL"),
 ]
 
 

@@ -5,6 +5,11 @@ member with that display name, in any letter case. `render` links it to their pr
 it is given the member's address; a name nobody has, or that two members share, stays text.
 A mention inside code is no mention.
 
+Attachments: `![caption](attachment:ID)` places a file of the same post (the caller gives
+the post's own files, never another's): a picture as its thumbnail linking to the full image,
+any other file as a link. Any other image reference renders as its caption: the forum loads
+no picture from elsewhere, and the only `<img>` the sanitiser lets through is a thumbnail's.
+
 Hostile input: Python-Markdown's inline patterns rescan a block once for every character that
 may open one (`"[" * 4000` took seconds, `"[a](" * 12000` a minute), its block parser
 recurses once per level of nesting and copies the rest of a block at every heading or rule,
@@ -19,6 +24,7 @@ Ordinary posts stay far under these limits and render as before.
 import html as html_entities
 import re
 import xml.etree.ElementTree as etree
+from typing import NamedTuple
 
 import bleach
 import markdown
@@ -32,6 +38,7 @@ from markdown.util import AtomicString
 ALLOWED_TAGS = {
     "p", "br", "hr", "strong", "em", "del", "code", "pre", "blockquote",
     "ul", "ol", "li", "h3", "h4", "h5", "h6", "a", "table", "thead", "tbody", "tr", "th", "td",
+    "img",
 }  # fmt: skip
 # Blocks that hold text directly. A container such as blockquote is left out: with dir="auto"
 # it would skip its children's text (they carry their own dir) and fall back to ltr.
@@ -67,7 +74,24 @@ _SPLITTING_LINE = re.compile(r" {0,3}(?:[#=*_+-]|\d{1,9}[.)])")
 _CONTAINERS = re.compile(r"[ \t]*(?:>[ \t]*|(?:[*+-]|\d{1,9}[.)])(?:[ \t]+|$))+")
 
 
+ATTACHMENT_REF = re.compile(r"attachment:(\d{1,12})")
+# The only image addresses kept: an attachment's own (forum.attachments.views).
+_ATTACHMENT_URL = re.compile(r"/attachments/\d{1,12}(?:/thumbnail)?")
+
+
+class AttachmentRef(NamedTuple):
+    """What a post's Markdown needs to place one of its files."""
+
+    url: str
+    thumbnail_url: str | None  # pictures only
+    name: str
+
+
 def _allowed_attribute(tag, name, value):
+    if tag == "img":
+        if name == "src":
+            return bool(_ATTACHMENT_URL.fullmatch(value))
+        return name in ("alt", "loading", "class") and (name != "class" or value == "inline")
     if name == "dir":
         return (tag in BLOCKS_WITH_DIRECTION or tag == "a") and value == "auto"
     if tag == "a":
@@ -116,6 +140,31 @@ class _DirectionAndHeadings(Treeprocessor):
                 element.set("dir", "auto")
 
 
+class _Attachments(Treeprocessor):
+    """Turns each image into one of the post's files, or into its caption."""
+
+    def __init__(self, md, attachments):
+        super().__init__(md)
+        self.attachments = attachments
+
+    def run(self, root):
+        for image in list(root.iter("img")):
+            match = ATTACHMENT_REF.fullmatch(image.get("src", ""))
+            found = self.attachments.get(int(match.group(1))) if match else None
+            caption = image.get("alt") or (found.name if found else "")
+            image.attrib.clear()
+            if found is None:
+                image.tag, image.text = "span", caption  # the sanitiser keeps its text
+            elif found.thumbnail_url:
+                image.tag = "a"
+                image.set("href", found.url)
+                etree.SubElement(image, "img", {"src": found.thumbnail_url, "alt": caption,
+                                                "loading": "lazy", "class": "inline"})  # fmt: skip
+            else:
+                image.tag, image.text = "a", caption
+                image.set("href", found.url)
+
+
 class _InlineBudget(Treeprocessor):
     """Runs before the inline patterns: a block whose work would pass the budget left keeps its
     literal text."""
@@ -135,13 +184,15 @@ class _InlineBudget(Treeprocessor):
 
 
 class _ForumMarkdown(Extension):
-    def __init__(self, mentions=None):
+    def __init__(self, mentions=None, attachments=None):
         super().__init__()
         self.mentions = mentions or {}
+        self.attachments = attachments or {}
         self.found = set()
 
     def extendMarkdown(self, md):
         md.treeprocessors.register(_DirectionAndHeadings(md), "forum_direction", 5)
+        md.treeprocessors.register(_Attachments(md, self.attachments), "forum_attachments", 6)
         md.treeprocessors.register(_InlineBudget(md), "forum_inline_budget", 30)  # inline: 20
         # Before links (160), so that `@[Name]` is not read as the text of a link.
         mentions = _Mentions(md, self.mentions)
@@ -170,15 +221,16 @@ _URL_RE = _bounded_url_re()
 _linker = Linker(callbacks=[_link_attributes], skip_tags={"pre", "code"}, url_re=_URL_RE)
 
 
-def render(source, mentions=None):
+def render(source, mentions=None, attachments=None):
     """Render a post's Markdown; raw HTML in the source is escaped, unsafe links dropped.
 
     mentions: mention_key(name) → the address of that member's profile, for the names that
-    mentioned_names found and that are members' names.
+    mentioned_names found and that are members' names. attachments: id → AttachmentRef, the
+    post's own files.
     """
     if _beyond_limits(source):
         return _plain_paragraphs(source)
-    html, _found = _convert(source, mentions)
+    html, _found = _convert(source, mentions, attachments)
     if html.count("<") + html.count("&") > MAX_MARKUP_TOKENS:
         return _plain_paragraphs(source)
     cleaned = bleach.clean(
@@ -200,8 +252,8 @@ def mentioned_names(source):
     return _convert(source, None)[1]
 
 
-def _convert(source, mentions):
-    forum = _ForumMarkdown(mentions)
+def _convert(source, mentions, attachments=None):
+    forum = _ForumMarkdown(mentions, attachments)
     md = markdown.Markdown(extensions=["fenced_code", "tables", "sane_lists", forum])
     md.preprocessors.deregister("html_block")
     md.inlinePatterns.deregister("html")

@@ -305,6 +305,36 @@ def can_confirm_address(user=None):
     return access.user_id is not None and not access.verified
 
 
+# Attachments (forum.attachments) ---------------------------------------------------------
+
+
+def can_read_attachment(attachment, user=None):
+    """A file is read by whoever may read its post's text (a hidden or deleted post hides its
+    files with it); a staged upload, not yet on a post, by its uploader alone; a removed file
+    by nobody. Everyone else gets 404, as for the post itself."""
+    if attachment is None or attachment.removed_at is not None:
+        return False
+    if attachment.post_id is None:
+        access = access_for(user)
+        return access.verified and attachment.uploader_id == access.user_id
+    return can_read_post(attachment.post, user)
+
+
+def can_attach_files(user=None):
+    """Uploading: members who may post somewhere (a confirmed address, not suspended)."""
+    return bool(access_for(user).postable)
+
+
+def can_remove_attachment(attachment, user=None):
+    """Taking one file off a post, with a reason: the board's moderators."""
+    return (
+        attachment is not None
+        and attachment.post_id is not None
+        and attachment.removed_at is None
+        and can_moderate_post(attachment.post, user)
+    )
+
+
 # Outcomes of threads (forum.outcomes): the asker or author decides, or a moderator -------
 
 
@@ -627,3 +657,4 @@ class TemplatePolicy:
     manage_tags = staticmethod(can_manage_tags)
     retag_thread = staticmethod(can_retag_thread)
     read_reports = staticmethod(can_read_reports)
+    remove_attachment = staticmethod(can_remove_attachment)

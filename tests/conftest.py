@@ -111,10 +111,10 @@ def pytest_configure(config):
 
 
 @pytest.fixture
-def app(request, database_url, _savepoint_engine):
+def app(request, database_url, _savepoint_engine, tmp_path):
     """A new app on the seeded database: in a transaction rolled back at the end, or really
-    committed for a test marked `committed`."""
-    config = _test_config(database_url)
+    committed for a test marked `committed`. Its attached files go to the test's own folder."""
+    config = {**_test_config(database_url), "UPLOAD_PATH": str(tmp_path / "uploads")}
     # Module-level settings first, then the test's own (iter_markers gives the closest first).
     for marker in reversed(list(request.node.iter_markers("app_config"))):
         config.update(marker.kwargs)

@@ -4,6 +4,7 @@ A crawler follows every same-site link from the home page (and a few seeds that 
 for everyone), so a page added later is checked without being listed here.
 """
 
+import io
 import re
 from collections import deque
 from urllib.parse import urldefrag, urlsplit
@@ -12,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from forum.admin.actions import remove_task_force_member
+from forum.attachments import actions as attachment_actions
 from forum.clock import utcnow
 from forum.extensions import db
 from forum.feeds.actions import issue_feed_token, revoke_feed_token
@@ -24,6 +26,8 @@ SECRET_TITLE = "خطة الإنقاذ المالي السرية"
 SECRET_BODY = "أرقام العجز الحقيقية"
 SECRET_REPLY = "ملاحظة داخلية للفريق"
 PENDING_TITLE = "موضوع ينتظر الموافقة"
+# The text of a file attached to the secret reply (forum.attachments).
+SECRET_FILE = "جدول رواتب الفريق"
 MAX_PAGES = 250
 _LINK = re.compile(r'href="([^"]+)"')
 # Links whose GET changes nothing but whose pages are endless or irrelevant to reading.
@@ -38,14 +42,20 @@ def secrets(app, task_force_member):
         make_reply(author.id, public, body="رد عام")
         secret = make_thread(task_force_member.id, "tf-financial-experts", title=SECRET_TITLE,
                              body=SECRET_BODY)  # fmt: skip
-        make_reply(task_force_member.id, secret, body=SECRET_REPLY)
+        reply = make_reply(task_force_member.id, secret, body=SECRET_REPLY)
+        insider = db.session.get(User, task_force_member.id)
+        uploaded = attachment_actions.upload(
+            insider, io.BytesIO(SECRET_FILE.encode()), "salaries.txt"
+        )
+        attachment_actions.attach(insider, reply, [uploaded])
         pending = make_thread(author.id, title=PENDING_TITLE, published=False)
         # Tagged alike, so that a tag's page would show them if it leaked (forum.tags).
         water = db.session.scalar(select(Tag).where(Tag.slug == "water"))
         for thread in (public, secret, pending):
             set_thread_tags(thread.author, thread, [water])
         db.session.commit()
-        return {"secret_thread": secret.id, "author": author.id, "pending_thread": pending.id}
+        return {"secret_thread": secret.id, "author": author.id, "pending_thread": pending.id,
+                "secret_file": uploaded.id}  # fmt: skip
 
 
 def feed_token(person_id):
@@ -136,6 +146,7 @@ def test_outsiders_never_see_restricted_or_pending_content(app, login, request, 
         f"/u/{task_force_member.id}",
         f"/u/{secrets['author']}",
         f"/t/{secrets['secret_thread']}",
+        f"/attachments/{secrets['secret_file']}",
         "/b/tf-financial-experts",
         "/mod/queue",
         "/mod/log",
@@ -155,7 +166,8 @@ def test_outsiders_never_see_restricted_or_pending_content(app, login, request, 
     assert len(feeds_read) >= 5
     if role != "visitor" and role != "suspended":
         assert any(f"token={tokens[-1]}" in url for url in pages if "/tags/" in url)
-    assert _leaks(pages, [SECRET_TITLE, SECRET_BODY, SECRET_REPLY, PENDING_TITLE]) == []
+    secrets_ = [SECRET_TITLE, SECRET_BODY, SECRET_REPLY, PENDING_TITLE, SECRET_FILE]
+    assert _leaks(pages, secrets_) == []
 
 
 def test_insiders_do_see_it_in_feeds_with_their_token(app, secrets, task_force_member):
@@ -173,8 +185,9 @@ def test_insiders_do_see_it(app, login, secrets, task_force_member):
     """The crawler really reaches restricted content when it is allowed (the test can fail)."""
     client = login(task_force_member, on=app.test_client())
     pages = crawl(client, ["/", "/tags", "/authorities", "/search?q=الإنقاذ"])
-    found = {text for _, text in _leaks(pages, [SECRET_TITLE, SECRET_BODY, SECRET_REPLY])}
-    assert found == {SECRET_TITLE, SECRET_BODY, SECRET_REPLY}
+    secrets_ = [SECRET_TITLE, SECRET_BODY, SECRET_REPLY, SECRET_FILE]
+    found = {text for _, text in _leaks(pages, secrets_)}
+    assert found == set(secrets_)
 
 
 # The JSON API, walked the same way with a token ------------------------------------------------

@@ -12,6 +12,7 @@ one test per case and role on fresh data, so that no answer depends on what ran 
 A guard test walks app.url_map, so that a new route cannot ship without a row here.
 """
 
+import io
 import re
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
@@ -24,6 +25,7 @@ from forum import permissions
 from forum.admin.actions import create_invitation
 from forum.api import views as api_views  # noqa: F401  (registers the API's operations)
 from forum.api.operations import OPERATIONS as API_OPERATIONS
+from forum.attachments import actions as attachment_actions
 from forum.clock import utcnow
 from forum.extensions import db
 from forum.feeds.actions import issue_feed_token, revoke_feed_token
@@ -34,6 +36,7 @@ from forum.models import Post, Status, Tag, TaskForce, Thread, User
 from forum.notifications import notify
 from forum.outcomes import actions as outcomes
 from forum.threads.queries import page_of_posts
+from tests import attachment_files
 from tests.factories import (
     PASSWORD,
     board_by_slug,
@@ -374,6 +377,28 @@ CASES = [
     # Someone else's token: as if it did not exist.
     Case("api_pages.revoke_token", "POST", "/settings/tokens/{authors_token}/revoke",
          expect(NOT_FOUND, **LOGIN_FIRST), data={}),
+    # Attachments (forum.attachments): a file is read by whoever reads its post; a staged one
+    # by its uploader alone (the author, none of the roles); guessed ids answer 404.
+    Case("attachments.download", "GET", "/attachments/{public_file}", expect(OK)),
+    Case("attachments.download", "GET", "/attachments/{restricted_file}",
+         for_roles(INSIDERS, OK, NOT_FOUND)),
+    Case("attachments.thumbnail", "GET", "/attachments/{restricted_picture}/thumbnail",
+         for_roles(INSIDERS, OK, NOT_FOUND)),
+    Case("attachments.download", "GET", "/attachments/{staged_file}", expect(NOT_FOUND)),
+    Case("attachments.download", "GET", "/attachments/999999", expect(NOT_FOUND)),
+    # Members may upload; with no file sent, the answer is the form's refusal (422).
+    Case("attachments.upload_file", "POST", "/attachments", for_roles(SIGNED_IN, OK, LOGIN),
+         data={}, ok=Answer(422)),
+    Case("attachments.discard_upload", "POST", "/attachments/{staged_file}/discard",
+         expect(NOT_FOUND, **LOGIN_FIRST), data={}),
+    Case("attachments.remove_attachment", "GET", "/mod/attachments/{public_file}/remove",
+         MODERATORS_OF_THE_BOARD),
+    Case("attachments.remove_attachment", "GET", "/mod/attachments/{restricted_file}/remove",
+         expect(NOT_FOUND, **LOGIN_FIRST, task_force_member=FORBIDDEN, moderator=OK, admin=OK)),
+    Case("attachments.show_settings", "GET", "/admin/attachments", ADMIN_ONLY),
+    Case("attachments.update_settings", "POST", "/admin/attachments", ADMIN_ONLY,
+         data={"types": "pdf", "max_file": "5", "max_post": "10", "max_daily": "50"},
+         ok=Answer(302, "/admin/attachments")),
 ]  # fmt: skip
 
 # Routes that show or change no forum content, or are covered elsewhere, with the reason.
@@ -504,7 +529,33 @@ def scenario(app, task_force_member, authority):
             "task_force_member": task_force_member.id,
         }
 
+    def attached(author_id, thread_id, data, name):
+        author, thread = db.session.get(User, author_id), db.session.get(Thread, thread_id)
+        post = db.session.get(Post, thread.first_post_id)
+        uploaded = attachment_actions.upload(author, io.BytesIO(data), name)
+        attachment_actions.attach(author, post, [uploaded])
+        db.session.commit()
+        return uploaded.id
+
+    def files():
+        """A public file, a restricted one and a restricted picture, and a staged upload."""
+        pdf, picture = attachment_files.pdf(), attachment_files.png()
+        staged = attachment_actions.upload(
+            db.session.get(User, content["author"]), io.BytesIO(picture), "staged.png"
+        )
+        db.session.commit()
+        return {
+            "public_file": attached(content["author"], content["public_thread"], pdf, "a.pdf"),
+            "restricted_file": attached(task_force_member.id, content["restricted_thread"], pdf,
+                                        "b.pdf"),
+            "restricted_picture": attached(task_force_member.id, content["restricted_thread"],
+                                           picture, "c.png"),
+            "staged_file": staged.id,
+        }  # fmt: skip
+
     makers = {
+        "public_file": files, "restricted_file": files, "restricted_picture": files,
+        "staged_file": files,
         "author": author, "author_email": author, "suspended_author": suspended_author,
         "public_thread": public_thread, "public_post": public_thread, "public_reply": public_reply,
         "restricted_thread": restricted_thread, "restricted_post": restricted_thread,

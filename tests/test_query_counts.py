@@ -16,8 +16,8 @@ BOARD = "financial-management"
 # 8, and one for a member: whether they watch the thread (its watch button, forum.following);
 # the thread's tags (forum.tags) and whether it has an outcome (forum.outcomes): one each;
 # one for its similar threads (forum.search); one recording how far a member has read
-# (forum.reading).
-THREAD_PAGE_LIMIT = 13
+# (forum.reading); one for the files of the page's posts, all of them at once (forum.attachments).
+THREAD_PAGE_LIMIT = 14
 
 
 @contextmanager
@@ -117,14 +117,15 @@ def test_reader_state_costs_a_member_one_query_at_most_and_a_visitor_none(
 ):
     """Measured before unread tracking: visitor home 3, board 5, thread 7; member 6, 9, 11
     (the thread page's 4 and 8 then grew by its tags, its outcome and its similar threads:
-    forum.tags, forum.outcomes, forum.search)."""
+    forum.tags, forum.outcomes, forum.search), and the thread page by one for its files
+    (forum.attachments)."""
     thread_id = add_threads(app, other_member.id, 5, replies=4)
     urls = pages(app, thread_id)
     visitor = {name: cold_queries(app, app.test_client(), urls[name]) for name in urls}
     reader = login(member, on=app.test_client())
     members = {name: cold_queries(app, reader, urls[name]) for name in urls}
-    assert (visitor["home"], visitor["board"], visitor["thread"]) == (3, 5, 7)
-    assert (members["home"], members["board"], members["thread"]) == (6 + 1, 9, 11 + 1)
+    assert (visitor["home"], visitor["board"], visitor["thread"]) == (3, 5, 7 + 1)
+    assert (members["home"], members["board"], members["thread"]) == (6 + 1, 9, 11 + 1 + 1)
 
 
 def add_adoptions(app, story_id, count):

@@ -25,6 +25,7 @@ from forum.models import (
     REGISTRATION_POLICIES,
     ROLES,
     AdminLog,
+    AttachmentSettings,
     Board,
     BoardModerator,
     Invitation,
@@ -59,6 +60,7 @@ ACTIONS = {
     "user.approve": _l("Account approved"),
     "user.refuse": _l("Account refused"),
     "settings.registration": _l("Registration policy changed"),
+    "settings.attachments": _l("Attachment types and limits changed"),
     "invitation.create": _l("Invitation created"),
     "invitation.revoke": _l("Invitation revoked"),
 }
@@ -70,6 +72,7 @@ TARGET_TYPES = {
     Mail: "mail",
     SiteSettings: "settings",
     Invitation: "invitation",
+    AttachmentSettings: "attachment_settings",
 }
 TARGET_LABELS = {
     "authority": _l("Local authority"),
@@ -79,6 +82,7 @@ TARGET_LABELS = {
     "mail": _l("Mail"),
     "settings": _l("Settings"),
     "invitation": _l("Invitation"),
+    "attachment_settings": _l("Attachments"),
 }
 
 

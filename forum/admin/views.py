@@ -65,6 +65,7 @@ TARGET_ENDPOINTS = {
     "mail": ("admin.show_mail", "mail_id"),
     "settings": ("admin.show_registration", None),
     "invitation": ("admin.show_registration", None),
+    "attachment_settings": ("attachments.show_settings", None),
 }
 INVITATIONS_SHOWN = 50
 

@@ -10,6 +10,7 @@ from forum.models.accounts import (
     LoginSession,
     User,
 )
+from forum.models.attachments import Attachment, AttachmentSettings
 from forum.models.base import Content, PrivateState
 from forum.models.boards import BOARD_ACCESS, Board, BoardModerator, TaskForce, TaskForceMember
 from forum.models.feeds import FeedToken
@@ -61,6 +62,8 @@ __all__ = [
     "TOKEN_SCOPES",
     "AdminLog",
     "PersonalToken",
+    "Attachment",
+    "AttachmentSettings",
     "Adoption",
     "Board",
     "BoardRead",

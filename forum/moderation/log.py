@@ -33,6 +33,7 @@ ACTIONS = {
     "set_challenge_status": _l("Changed the status of someone else's challenge"),
     "withdraw_adoption": _l("Withdrew someone else's adoption"),
     "retag_thread": _l("Changed the tags of a thread"),
+    "remove_attachment": _l("Removed a file from a post"),
 }
 
 # Reasons a moderator can pick when rejecting; anything else is the moderator's own words.

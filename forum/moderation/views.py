@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from forum import permissions
+from forum.attachments.queries import attachments_of_posts
 from forum.boards.queries import get_board
 from forum.extensions import db
 from forum.models import FLAG_REASONS
@@ -65,7 +66,8 @@ def show_queue():
         return _decide(form)
     items = queries.queue_items(current_user)
     status = 422 if form.errors else 200
-    return render_template("moderation/queue.html", items=items, form=form), status
+    files = attachments_of_posts([item.post.id for item in items])
+    return render_template("moderation/queue.html", items=items, form=form, files=files), status
 
 
 def _decide(form):
@@ -151,8 +153,9 @@ def _moderated_item(item):
 def show_flags():
     flagged = queries.flagged_posts(current_user)
     return render_template(
-        "moderation/flags.html", flagged=flagged, form=ResolveFlagsForm(), flag_reasons=FLAG_REASONS
-    )
+        "moderation/flags.html", flagged=flagged, form=ResolveFlagsForm(),
+        flag_reasons=FLAG_REASONS, files=attachments_of_posts([e.post.id for e in flagged]),
+    )  # fmt: skip
 
 
 @bp.post("/flags/<int:post_id>")

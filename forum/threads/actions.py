@@ -111,7 +111,7 @@ def edit_post(editor, post, *, body, title=None):
         )
     )
     post.body_source = body
-    post.body_html = render_post(body)
+    post.body_html = render_post(body, post)
     post.edited_at = utcnow()
     if new_title:
         thread.title = new_title
@@ -326,11 +326,17 @@ def lock_row(model, row_id):
 # Rendering --------------------------------------------------------------------------------
 
 
-def render_post(body):
-    """A post's HTML, its mentions of members linked to their profiles (forum.markup)."""
+def render_post(body, post=None):
+    """A post's HTML, its mentions of members linked to their profiles and its references to
+    its own files placed (forum.markup)."""
     people = members_named(markup.mentioned_names(body))
     links = {key: path_for("accounts.profile", user_id=user.id) for key, user in people.items()}
-    return markup.render(body, mentions=links)
+    files = None
+    if post is not None and post.id is not None and "attachment:" in body:
+        from forum.attachments.queries import markup_refs  # attachments build on threads
+
+        files = markup_refs(post.id)
+    return markup.render(body, mentions=links, attachments=files)
 
 
 # Internals --------------------------------------------------------------------------------

@@ -5,6 +5,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forum import limits, markup, permissions, search
+from forum.attachments import actions as files
+from forum.attachments import queries as file_queries
 from forum.boards.queries import get_board_by_slug
 from forum.extensions import db
 from forum.inputs import id_number
@@ -43,6 +45,8 @@ def show_thread(thread_id):
         thread=thread,
         posts=posts,
         post_permissions=permissions.for_posts(thread, posts, current_user),
+        # The page's files in one statement (forum.attachments).
+        files=file_queries.attachments_of_posts([post.id for post in posts]),
         page=page,
         # The form class, not a form: the empty reply box is built only when the worker first
         # renders it in a language (forum.templating.rendered_once).
@@ -90,14 +94,17 @@ def new_thread():
     form = ThreadForm()
     preview, kept = None, None
     form.tags.choices = tag_queries.tag_choices()
+    staged = []
     if form.validate_on_submit():
-        if form.preview.data:
-            preview = markup.render(form.body.data)
+        staged, refusals = _staged_files(form)
+        if form.preview.data or refusals:
+            preview = markup.render(form.body.data) if form.preview.data else None
         else:
             thread = actions.start_thread(
                 current_user, board, title=form.title.data, kind=form.kind.data,
                 body=form.body.data, tags=tag_queries.get_tags(form.tags.data),
             )  # fmt: skip
+            files.attach(current_user, thread.first_post, staged)
             reading.discard_draft(current_user.id, board_id=board.id)
             db.session.commit()
             if thread.status == Status.PENDING:
@@ -110,9 +117,11 @@ def new_thread():
         _keep(form, board_id=board.id)
     elif not form.is_submitted():
         kept = _restore(form, board_id=board.id)
-    status = 422 if form.errors else 200
-    page = render_template("threads/new.html", form=form, board=board, preview=preview,
-                           kept=kept)  # fmt: skip
+    status = 422 if form.errors or form.form_errors else 200
+    page = render_template(
+        "threads/new.html", form=form, board=board, preview=preview, kept=kept, staged=staged,
+        file_limits=file_queries.current_limits(),
+    )  # fmt: skip
     return page, status
 
 
@@ -142,12 +151,14 @@ def reply(thread_id):
     if not permissions.can_reply(thread):
         message = _("This thread is locked.") if thread.locked else _("You cannot reply here.")
         return render_template("errors/error.html", code=403, message=message), 403
-    preview = None
+    preview, staged = None, []
     if form.validate_on_submit():
-        if form.preview.data:
-            preview = markup.render(form.body.data)
+        staged, refusals = _staged_files(form)
+        if form.preview.data or refusals:
+            preview = markup.render(form.body.data) if form.preview.data else None
         else:
             post = actions.reply(current_user, thread, body=form.body.data, parent=parent)
+            files.attach(current_user, post, staged)
             reading.discard_draft(current_user.id, thread_id=thread.id)
             db.session.commit()
             if post.status == Status.PENDING:
@@ -155,11 +166,29 @@ def reply(thread_id):
             return redirect(url_for("threads.show_post", post_id=post.id))
     elif form.csrf_token.errors:
         _keep(form, thread_id=thread.id, parent_id=parent.id if parent else None)
-    status = 422 if form.errors else 200
+    status = 422 if form.errors or form.form_errors else 200
     page = render_template(
-        "threads/reply.html", thread=thread, parent=parent, form=form, preview=preview, kept=kept
-    )
+        "threads/reply.html", thread=thread, parent=parent, form=form, preview=preview, kept=kept,
+        staged=staged, file_limits=file_queries.current_limits(),
+    )  # fmt: skip
     return page, status
+
+
+def _staged_files(form, post=None, removing=()):
+    """The form's files staged (forum.attachments), and whether they fit on the post; the
+    refusals go to the form. Committed at once: a form shown again keeps what passed."""
+    staged, refusals = files.stage_from_form(
+        current_user, request.files.getlist("attachments"), request.form.getlist("upload_ids")
+    )
+    if not refusals:
+        try:
+            files.check_room(post, staged, removing)
+        except files.AttachmentError as error:
+            refusals.append(str(error))
+    form.form_errors.extend(refusals)
+    if refusals or form.preview.data:
+        db.session.commit()
+    return staged, refusals
 
 
 def _keep(form, **place):
@@ -196,14 +225,21 @@ def edit_post(post_id):
     permissions.require(permissions.can_edit_post(post), hide=False)
     is_opening = post.thread.first_post_id == post.id
     form = EditPostForm(data={"title": post.thread.title, "body": post.body_source})
-    preview = None
+    preview, staged = None, []
+    shown = file_queries.attachments_of_post(post.id)
+    removing = {a.id for a in shown if str(a.id) in request.form.getlist("remove_attachment")}
     if form.validate_on_submit():
+        staged, refusals = _staged_files(form, post, removing)
         if is_opening and not (form.title.data or "").strip():
             form.title.errors.append(_("This field is required."))
-        elif form.preview.data:
-            preview = markup.render(form.body.data)
+        elif form.preview.data or refusals:
+            preview = markup.render(form.body.data) if form.preview.data else None
         else:
             was_rejected = post.thread.status == Status.REJECTED
+            for attachment in shown:
+                if attachment.id in removing:
+                    files.remove(current_user, attachment)
+            files.attach(current_user, post, staged)
             actions.edit_post(
                 current_user, post, body=form.body.data,
                 title=form.title.data if is_opening else None,
@@ -215,10 +251,12 @@ def edit_post(post_id):
             else:
                 flash(_("Your changes were saved."), "success")
             return redirect(url_for("threads.show_post", post_id=post.id))
-    status = 422 if form.errors else 200
+    status = 422 if form.errors or form.form_errors else 200
     page = render_template(
-        "threads/edit.html", post=post, form=form, preview=preview, is_opening=is_opening
-    )
+        "threads/edit.html", post=post, form=form, preview=preview, is_opening=is_opening,
+        staged=staged, shown=shown, removing=removing,
+        file_limits=file_queries.current_limits(),
+    )  # fmt: skip
     return page, status
 
 
