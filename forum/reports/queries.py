@@ -224,19 +224,15 @@ def _activity(user, filters, by):
     joined = join(per_person, User, per_person.c.user_id == User.id).outerjoin(
         LocalAuthority, User.authority_id == LocalAuthority.id
     )
+    # A member is one row per month or board already; by place, once across the months.
+    people = func.count() if by in ("month", "platform") else func.count(User.id.distinct())
     conditions = []
     if filters.governorate:
         conditions.append(LocalAuthority.governorate == filters.governorate)
     if filters.authority_kind:
         conditions.append(LocalAuthority.kind == filters.authority_kind)
     return (
-        select(
-            key,
-            User.gender,
-            User.job_category,
-            func.count(per_person.c.user_id.distinct()),
-            func.sum(per_person.c.replies),
-        )  # fmt: skip
+        select(key, User.gender, User.job_category, people, func.sum(per_person.c.replies))
         .select_from(joined)
         .where(and_(true(), *conditions))
         .group_by(key, User.gender, User.job_category)
