@@ -11,8 +11,9 @@ peak RSS and the SQL statements issued (in total and per reader).
 
 The subscriptions start a day ago, or just before the 10th newest published thread when
 fewer than 10 were published in the last day: the generator spreads its threads over three
-years ending at least a day ago, so a day-old start would find nothing new. The generator also
-leaves threads.published_at empty; this sets it to created_at for published threads. Running
+years ending at least a day ago, so a day-old start would find nothing new. Forums generated
+before 2026-12-01 left threads.published_at empty; this sets it to created_at for published
+threads (the generator now does). Running
 it again removes the readers, subscriptions, digest runs and digest mail of the last run first.
 """
 

@@ -293,6 +293,8 @@ def _thread_row(thread_id, board_id, rng, users, created, status, pinned):
         "title": texts.title(rng, thread_id), "kind": rng.choice(list(THREAD_KINDS)),
         "status": status, "pinned": pinned, "locked": rng.random() < 0.01,
         "created_at": created, "last_activity_at": created, "reply_count": 0,
+        # Published at once (no approval): the reports and digests place threads by it.
+        "published_at": created if status == "published" else None,
         "first_post_id": None, "last_post_id": None, "rejection_reason": None,
         "status_before_delete": None,
     }  # fmt: skip

@@ -132,10 +132,12 @@ def restore_command(path):
 
 @forum_cli.command("recount")
 def recount_command():
-    """Rebuild the counts kept per member and board (the local authorities' figures)."""
+    """Rebuild the counts kept per member and board (the local authorities' figures), per
+    member, board and month, and each thread's first reply time (the reports' figures)."""
     rows = recount_participation()
     db.session.commit()
-    click.echo(f"Recounted threads and replies: {rows} rows of members' participation.")
+    click.echo(f"Recounted threads and replies: {rows} rows of members' participation, "
+               "with their months and the threads' first replies.")  # fmt: skip
 
 
 @cache_cli.command("bump")

@@ -192,3 +192,28 @@ def test_search_and_tag_pages_cost_the_same_however_many_they_list(app, reader, 
     for url in (urls["search"], urls["tag"]):  # the pages did list them all
         page = re.sub(r"<[^>]+>", "", reader.get(url).get_data(as_text=True))  # no <mark>
         assert all(f"الجباية {number}" in page for number in range(12)), url
+
+
+# The report's own statements: threads by kind, members active and replies (kept months and
+# the posts of part-months in one), five further figures, and the labels of its rows.
+REPORT_LIMIT = 14
+
+
+def test_report_pages_cost_the_same_whatever_the_forum_holds(app, login, admin, other_member):
+    """Each figure is one grouped statement over the kept counts or the threads: none grows
+    with the months, the members, the authorities or the posts in the range."""
+    reader = login(admin, on=app.test_client())
+    urls = {by: f"/reports?by={by}" for by in ("month", "platform", "governorate", "authority")}
+    urls.update(csv="/reports.csv?by=authority",
+                part_months="/reports?start=2025-01-10&end=2025-03-20")  # fmt: skip
+    add_threads(app, other_member.id, 2, replies=2)
+    small = {name: cold_queries(app, reader, url) for name, url in urls.items()}
+    with app.app_context():
+        for number in range(5):
+            place = factories.make_authority(name_en=f"Place {number}", governorate="salfit")
+            author = factories.make_person(authority_id=place.id).id
+            factories.make_thread(author, "village-councils", title=f"موضوع {number}")
+    add_threads(app, other_member.id, 20, replies=30)
+    large = {name: cold_queries(app, reader, url) for name, url in urls.items()}
+    assert large == small
+    assert max(large.values()) <= REPORT_LIMIT, large

@@ -10,14 +10,16 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from flask_login import login_user
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from forum import permissions
 from forum.extensions import db
 from forum.models import (
+    GENDERS,
     Adoption,
     LocalAuthority,
     ModerationLog,
+    MonthlyParticipation,
     OutcomeChange,
     Post,
     Status,
@@ -28,6 +30,8 @@ from forum.models import (
 from forum.moderation import actions as moderation
 from forum.outcomes import actions as outcomes
 from forum.reports import output, queries
+from forum.threads import actions as threads
+from forum.threads.actions import recount_participation
 from tests.factories import board_by_slug, make_authority, make_person, make_reply, make_thread
 from tests.test_query_counts import add_threads, cold_queries
 
@@ -99,6 +103,14 @@ def generated(app, moderator, admin):
             row.created_at = at(rng)
         for row in db.session.scalars(select(Adoption)):
             row.created_at = at(rng)
+        # Most declare a gender and a job category; some do not.
+        for person in people:
+            user = db.session.get(User, person)
+            user.gender = rng.choice([*GENDERS, None])
+            user.job_category = rng.choice(["finance", "engineering", None])
+        # The times above were rewritten by hand, as an import would: the kept counts are
+        # rebuilt from the rows, as `flask forum recount` does after one.
+        recount_participation()
         db.session.commit()
     return places
 
@@ -120,6 +132,10 @@ def expected(by, reader_boards, filters):
     def counted(thread, time, place):
         if filters.governorate is not None and (
             place is None or place.governorate != filters.governorate
+        ):
+            return False
+        if filters.authority_kind is not None and (
+            place is None or place.kind != filters.authority_kind
         ):
             return False
         return (thread.status == Status.PUBLISHED and thread.board_id in reader_boards
@@ -169,10 +185,16 @@ def expected(by, reader_boards, filters):
             if counted(thread, adoption.created_at, adopter):
                 cell(key(adoption.created_at, thread.board_id, adopter))["adoptions"] += 1
     figures = {}
+    users = {user.id: user for user in db.session.scalars(select(User))}
     for k, c in table.items():
         people = len(c["people"])
+        genders, jobs = {}, {}
+        for person in c["people"]:
+            genders[users[person].gender] = genders.get(users[person].gender, 0) + 1
+            jobs[users[person].job_category] = jobs.get(users[person].job_category, 0) + 1
         figures[k] = queries.Figures(
             active_members=people if people >= 5 or people == 0 else None,
+            genders=genders, job_categories=jobs,
             questions=c["kinds"].get("question", 0), challenges=c["kinds"].get("challenge", 0),
             success_stories=c["kinds"].get("success_story", 0),
             discussions=c["kinds"].get("discussion", 0), replies=c["replies"],
@@ -182,6 +204,22 @@ def expected(by, reader_boards, filters):
             challenges_resolved=len(c["resolved"]), adoptions=c["adoptions"],
         )  # fmt: skip
     return figures
+
+
+def shown_as_counted(found, wanted):
+    """Each breakdown cell shown equals the count; each hidden one is small, or the second
+    cell hidden so that the first cannot be found by subtraction. Then the breakdowns are
+    set aside for the comparison of the other figures."""
+    for name in ("genders", "job_categories"):
+        shown, counted = getattr(found, name), getattr(wanted, name)
+        hidden = [cell for cell, count in shown.items() if count is None]
+        for cell, count in shown.items():
+            if count is not None:
+                assert count == counted.get(cell, 0), (name, cell)
+        small = [cell for cell in hidden if counted.get(cell, 0) < queries.SMALLEST_CELL]
+        assert len(hidden) != 1 or found.active_members is None
+        assert len(hidden) - len(small) <= 1 and all(counted.get(c, 0) for c in hidden)
+        setattr(found, name, {}), setattr(wanted, name, {})
 
 
 def rounded(figures):
@@ -204,12 +242,20 @@ def test_the_figures_are_those_counted_one_by_one(app, generated, by, reader):
         for filters in (
             queries.Filters(START, END),
             queries.Filters(START, END, governorate="jenin"),
+            # Part-months at the ends (counted from the posts), within one month, and a
+            # range that ends after today (its last month counted whole).
+            queries.Filters(date(2026, 1, 10), date(2026, 3, 20)),
+            queries.Filters(date(2026, 2, 3), date(2026, 2, 24), authority_kind="municipality"),
+            queries.Filters(date(2026, 2, 14), date.today() + timedelta(days=3)),
         ):
             rows = queries.report(user, filters, by)
             found = {row.key: rounded(row.figures) for row in rows}
             wanted = {k: rounded(f) for k, f in expected(by, access.readable, filters).items()}
+            for key in found.keys() & wanted.keys():
+                shown_as_counted(found[key], wanted[key])
             assert found == wanted
-            assert sum(f.threads for f in found.values()) > 10  # the data is not empty
+            # The data is not empty.
+            assert sum(f.threads for f in found.values()) > (10 if filters.start == START else 0)
         # An analyst counts what an analyst may read: no restricted board.
         restricted = board_by_slug("tf-financial-experts").id
         assert (restricted in access.readable) == (reader == "admin")
@@ -286,3 +332,119 @@ def test_a_malformed_request_shows_the_default_report(app, login, admin):
     reader = login(admin, on=app.test_client())
     response = reader.get("/reports?start=yesterday&by=everything&board=x")
     assert response.status_code == 200
+
+
+def months_by_hand():
+    """({(month, board, member): (posts, replies)}, {thread: first reply time}) from every
+    thread and post, in Python."""
+    months, firsts = {}, {}
+    for thread in db.session.scalars(select(Thread)):
+        posts = db.session.scalars(select(Post).where(Post.thread_id == thread.id)).all()
+        shown = [post for post in posts if post.is_visible_to_all]
+        replies = [post.created_at for post in shown if post.id != thread.first_post_id]
+        firsts[thread.id] = min(replies) if replies else None
+        if thread.status != Status.PUBLISHED:
+            continue
+        for post in shown:
+            key = (post.created_at.year * 100 + post.created_at.month, thread.board_id,
+                   post.author_id)  # fmt: skip
+            posts_, replies_ = months.get(key, (0, 0))
+            months[key] = (posts_ + 1, replies_ + (post.id != thread.first_post_id))
+    return months, firsts
+
+
+def months_kept():
+    months = {(row.month, row.board_id, row.user_id): (row.posts, row.replies)
+              for row in db.session.scalars(select(MonthlyParticipation))}  # fmt: skip
+    firsts = dict(db.session.execute(select(Thread.id, Thread.first_reply_at)).all())
+    return months, firsts
+
+
+def test_kept_figures_equal_recomputed_after_edits_moves_and_deletions(app, moderator, admin):
+    """What the reports read instead of the posts (MonthlyParticipation, Thread.first_reply_at)
+    follows every action that shows or hides a post, and `flask forum recount` rebuilds it."""
+    with app.app_context():
+        judge = db.session.get(User, admin.id)
+        people = [make_person(authority_id=make_authority(f"بلدية {n}", f"Town {n}").id).id
+                  for n in range(3)]  # fmt: skip
+        question = make_thread(people[0], "financial-management", title="سؤال")
+        first = make_reply(people[1], question)
+        second = make_reply(people[2], question, parent=first)
+        waiting = make_thread(people[1], "engineering-planning", title="ينتظر", published=False)
+        assert months_kept() == months_by_hand() and months_kept()[0]
+        steps = (
+            lambda: make_reply(people[0], question, body="رد آخر"),
+            lambda: threads.edit_post(judge, first, body="رد معدل"),
+            lambda: threads.delete_post(judge, first, reason="مكرر"),
+            lambda: threads.restore_post(judge, first, reason="خطأ"),
+            lambda: moderation.hide_post(judge, second, reason="مراجعة"),
+            lambda: moderation.unhide_post(judge, second, reason="مراجعة"),
+            lambda: moderation.move_thread(judge, question, board_by_slug("tf-financial-experts")),
+            lambda: threads.delete_thread(judge, question, reason="مكرر"),
+            lambda: threads.restore_thread(judge, question, reason="خطأ"),
+            lambda: moderation.approve_thread(judge, db.session.get(Thread, waiting.id)),
+        )
+        for step in steps:
+            step()
+            db.session.commit()
+            assert months_kept() == months_by_hand()
+        by_hand = months_by_hand()
+        db.session.execute(MonthlyParticipation.__table__.delete())  # lost, or never kept
+        db.session.execute(update(Thread).values(first_reply_at=None))
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["forum", "recount"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert months_kept() == by_hand
+
+
+@pytest.mark.parametrize(
+    ("members", "genders", "shown"),
+    [
+        # One small cell beside a total shown: the next-smallest goes too, or 12 − 9 gives it.
+        (12, {"woman": 3, "man": 9}, {"woman": None, "man": None, "undisclosed": 0, None: 0}),
+        (
+            14,
+            {"woman": 3, "man": 6, None: 5},
+            {"woman": None, "man": 6, "undisclosed": 0, None: None},
+        ),
+        # Two small cells: their sum is known, not how it splits.
+        (
+            13,
+            {"woman": 2, "man": 8, None: 3},
+            {"woman": None, "man": 8, "undisclosed": 0, None: None},
+        ),
+        (10, {"woman": 5, "man": 5}, {"woman": 5, "man": 5, "undisclosed": 0, None: 0}),
+        # A total too small is hidden, and so is every cell of it but the empty ones.
+        (3, {"woman": 1, None: 2}, {"woman": None, "man": 0, "undisclosed": 0, None: None}),
+    ],
+)
+def test_small_cells_of_the_breakdowns_are_suppressed(members, genders, shown):
+    figures = queries.Figures(active_members=members, genders=genders,
+                              job_categories={None: members})  # fmt: skip
+    queries._suppress(figures)
+    assert figures.genders == shown
+    assert figures.job_categories[None] == (members if members >= 5 else None)
+    assert set(figures.job_categories.values()) <= {0, members if members >= 5 else None}
+
+
+def test_the_breakdowns_reach_the_csv_and_the_command(app, client, login, generated, admin):
+    login(admin)
+    client.get("/language/en")
+    raw = client.get("/reports.csv?by=month&start=2026-01-01&end=2026-03-31").get_data()
+    table = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    headers = table[0]
+    for label in ("Woman", "Man", "Prefer not to say", "not given", "Finance and accounting"):
+        assert f"Active members: {label}" in headers
+    total = headers.index("Active members")
+    women, not_given = headers.index("Active members: Woman"), headers.index(
+        "Active members: not given")  # fmt: skip
+    for row in table[1:]:
+        cells = [row[total], row[women], row[not_given]]
+        assert all(cell == "<5" or int(cell) == 0 or int(cell) >= 5 for cell in cells)
+    page = client.get("/reports?by=month&start=2026-01-01&end=2026-03-31").get_data(as_text=True)
+    assert "Active members by gender and job category" in page
+    result = app.test_cli_runner().invoke(
+        args=["forum", "report", "monthly", "--month", "2026-02", "--format", "json"]
+    )
+    assert "Active members: Woman" in json.loads(result.output)["rows"][0]

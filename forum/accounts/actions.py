@@ -8,7 +8,7 @@ from forum.accounts import sessions, tokens
 from forum.accounts.queries import find_user_by_email, user_whose_name_looks_like
 from forum.clock import utcnow
 from forum.extensions import db
-from forum.models import ROLES, User
+from forum.models import GENDERS, JOB_CATEGORIES, ROLES, User
 from forum.names import likeness_key, visible
 
 
@@ -162,6 +162,13 @@ def update_settings(user, *, display_name, job_title, language):
     user.display_name = _checked_display_name(display_name, user)
     user.job_title = (job_title or "").strip()
     user.language = language
+
+
+def describe_self(user, *, gender, job_category):
+    """The optional, self-declared fields the reports count in aggregate (None: not given);
+    an unknown value is stored as not given."""
+    user.gender = gender if gender in GENDERS else None
+    user.job_category = job_category if job_category in JOB_CATEGORIES else None
 
 
 def _checked_display_name(display_name, user):

@@ -14,6 +14,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from forum.accounts.passwords import NewPassword
 from forum.forms import Form
+from forum.models import GENDERS, JOB_CATEGORIES
 from forum.names import visible
 
 
@@ -69,6 +70,22 @@ class SettingsForm(Form):
         _l("Language"),
         choices=[SelectChoice("ar", "العربية"), SelectChoice("en", "English")],
         validators=[_required()],
+    )
+    # Optional and self-declared (forum.models.GENDERS, JOB_CATEGORIES): "" is not given.
+    gender = SelectField(
+        _l("Gender"),
+        choices=[
+            SelectChoice(key, label) for key, label in [("", _l("Not given")), *GENDERS.items()]
+        ],
+        coerce=lambda value: value or None,
+    )
+    job_category = SelectField(
+        _l("Job category"),
+        choices=[
+            SelectChoice(key, label)
+            for key, label in [("", _l("Not given")), *JOB_CATEGORIES.items()]
+        ],
+        coerce=lambda value: value or None,
     )
 
 

@@ -222,6 +222,8 @@ def settings():
                 job_title=form.job_title.data,
                 language=form.language.data,
             )
+            actions.describe_self(current_user, gender=form.gender.data,
+                                  job_category=form.job_category.data)  # fmt: skip
         except actions.AccountError as error:
             db.session.rollback()
             getattr(form, error.field).errors.append(str(error))

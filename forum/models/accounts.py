@@ -25,6 +25,25 @@ AUTHORITY_KINDS = {
     "village_council": _l("Village council"),
     "other": _l("Other local body"),
 }
+# Optional and self-declared, for the Inclusion and Gender task force's reporting: set by the
+# member in /settings, never shown on any page about one person, counted only in aggregate
+# by the reports (small cells suppressed). The key is what the database stores.
+GENDERS = {
+    "woman": _l("Woman"),
+    "man": _l("Man"),
+    "undisclosed": _l("Prefer not to say"),
+}
+JOB_CATEGORIES = {
+    "engineering": _l("Engineering and planning"),
+    "finance": _l("Finance and accounting"),
+    "administration": _l("Administration and human resources"),
+    "legal": _l("Legal affairs"),
+    "it": _l("Information technology"),
+    "public_relations": _l("Public relations and media"),
+    "community_services": _l("Community services"),
+    "elected": _l("Elected official (council member or mayor)"),
+    "other": _l("Other"),
+}
 # Key → (Arabic, English); the key is what the database stores.
 GOVERNORATES = {
     "jenin": ("جنين", "Jenin"),
@@ -98,13 +117,16 @@ class User(Content, UserMixin, db.Model):
     email_verified_at = db.Column(db.DateTime)
     approval = db.Column(db.String(10), nullable=False, default="approved",
                          server_default="approved")  # fmt: skip
+    # Self-declared, optional (GENDERS, JOB_CATEGORIES): None when not given.
+    gender = db.Column(db.String(20))
+    job_category = db.Column(db.String(30))
 
     authority = db.relationship(LocalAuthority, lazy="joined")
 
     # Columns no page shows: changing them (a login, a new post counted) invalidates nothing.
     UNSHOWN_COLUMNS = frozenset(
         {"password_hash", "session_token", "approved_post_count", "language", "email",
-         "email_verified_at"}
+         "email_verified_at", "gender", "job_category"}
     )  # fmt: skip
 
     def read_scope(self):

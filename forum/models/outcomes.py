@@ -111,7 +111,8 @@ class OutcomeChange(Content, db.Model):
     note = db.Column(db.Text, nullable=False, default="")
     # For an adoption: the authority that adopted or withdrew.
     authority_id = db.Column(db.Integer, db.ForeignKey("local_authorities.id"))
-    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    # The reports count changes by their time (challenges resolved in a range).
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow, index=True)
 
     actor = db.relationship("User")
     authority = db.relationship("LocalAuthority")

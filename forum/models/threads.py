@@ -48,6 +48,16 @@ class Thread(Content, db.Model):
             "ix_threads_board_listing", "board_id", "status", "pinned", "last_activity_at", "id"
         ),
         db.Index("ix_threads_author", "author_id", "created_at"),
+        # The reports place a thread by its publication: a range of them, read from the index.
+        db.Index(
+            "ix_threads_published",
+            "published_at",
+            "status",
+            "board_id",
+            "kind",
+            "author_id",
+            "first_reply_at",
+        ),  # fmt: skip
     )
 
     id = db.Column(db.Integer, primary_key=True)
@@ -68,6 +78,9 @@ class Thread(Content, db.Model):
     last_post_id = db.Column(db.Integer, db.ForeignKey("posts.id", use_alter=True))
     rejection_reason = db.Column(db.Text)
     status_before_delete = db.Column(db.String(20))
+    # When the first visible reply was written (kept by refresh_thread with reply_count): the
+    # reports' median time to a first reply is then read from the threads alone.
+    first_reply_at = db.Column(db.DateTime)
 
     board = db.relationship("Board", foreign_keys=[board_id])
     author = db.relationship("User", foreign_keys=[author_id])
@@ -109,6 +122,17 @@ class Post(Content, db.Model):
             "author_id",
             "created_at",
             "thread_id",
+            "status",
+            "deleted_at",
+            "hidden_at",
+        ),  # fmt: skip
+        # The reports count the posts of a part of a month (at a range's ends) by time; whole
+        # months come from MonthlyParticipation.
+        db.Index(
+            "ix_posts_created",
+            "created_at",
+            "thread_id",
+            "author_id",
             "status",
             "deleted_at",
             "hidden_at",
@@ -206,4 +230,32 @@ class BoardParticipation(Content, db.Model):
     def written_scopes(self, change):
         """No cached page shows these figures (the authorities' pages are members' or
         per-reader pages, never stored): a reply must not empty the cache through them."""
+        return {scope("participation", self.board_id)}
+
+
+class MonthlyParticipation(Content, db.Model):
+    """How many visible posts (and of them, replies) one member wrote on one board in one
+    month, in published threads: kept by forum.threads.actions.refresh_participation beside
+    BoardParticipation. The reports count the members active and the replies of whole months
+    from these rows (a few per member and month) instead of from every post; a row exists
+    only for a month with a post. Without a rowid on SQLite, so that a range of months is
+    read in key order with its counts."""
+
+    __tablename__ = "monthly_participation"
+    # Each grouping of the report reads the rows in the order it groups them, counting each
+    # member once without sorting: by month (the key), by member, by board.
+    __table_args__ = (
+        db.Index("ix_monthly_participation_user", "user_id", "month", "board_id", "replies"),
+        db.Index("ix_monthly_participation_board", "board_id", "user_id", "month", "replies"),
+        {"sqlite_with_rowid": False},
+    )
+
+    month = db.Column(db.Integer, primary_key=True, autoincrement=False)  # yyyymm
+    user_id = db.Column(db.Integer, db.ForeignKey("users.id"), primary_key=True)
+    board_id = db.Column(db.Integer, db.ForeignKey("boards.id"), primary_key=True)
+    posts = db.Column(db.Integer, nullable=False, default=0)
+    replies = db.Column(db.Integer, nullable=False, default=0)
+
+    def written_scopes(self, change):
+        """Read by the reports only, which are never stored: no page cache empties."""
         return {scope("participation", self.board_id)}

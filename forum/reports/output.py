@@ -7,6 +7,8 @@ import json
 
 from flask_babel import gettext as _
 
+from forum.models import GENDERS, JOB_CATEGORIES
+
 BOM = "\ufeff"
 SUPPRESSED = "<5"
 
@@ -30,10 +32,27 @@ def columns():
     ]  # fmt: skip
 
 
+def breakdown_columns():
+    """(header, value of a Row) for the active members by self-declared gender and job
+    category: counts of people, suppressed like the total."""
+    not_given = _("not given")
+    chosen = [
+        (f"{_('Active members')}: {label if key else not_given}",
+         lambda row, key=key: _people(row.figures.genders.get(key, 0)))
+        for key, label in [*GENDERS.items(), (None, None)]
+    ]  # fmt: skip
+    chosen += [
+        (f"{_('Active members')}: {label if key else not_given}",
+         lambda row, key=key: _people(row.figures.job_categories.get(key, 0)))
+        for key, label in [*JOB_CATEGORIES.items(), (None, None)]
+    ]  # fmt: skip
+    return chosen
+
+
 def as_csv(rows):
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    chosen = columns()
+    chosen = columns() + breakdown_columns()
     writer.writerow([header for header, _value in chosen])
     for row in rows:
         writer.writerow([value(row) for _header, value in chosen])
@@ -43,7 +62,8 @@ def as_csv(rows):
 def as_json(rows, *, month):
     return json.dumps(
         {"month": month, "rows": [{"key": row.key, "label": row.label,
-                                   **{h: v(row) for h, v in columns()[1:]}} for row in rows]},
+                                   **{h: v(row) for h, v in (columns() + breakdown_columns())[1:]}}
+                                  for row in rows]},
         ensure_ascii=False, indent=2,
     )  # fmt: skip
 

@@ -1,7 +1,7 @@
 """/reports: the participation figures for administrators and analysts, as a page with bars
 and as a CSV file."""
 
-from datetime import timedelta
+from datetime import date
 
 from flask import Blueprint, Response, render_template, request
 from flask_login import current_user
@@ -14,7 +14,12 @@ from forum.reports.forms import GROUPING_LABELS, ReportForm
 
 bp = Blueprint("reports", __name__)
 
-DEFAULT_DAYS = 365
+
+def _a_year_of_months_to(end):
+    """The first day of the month eleven months before end's: twelve whole months by
+    default, so that no bar of the chart stands for part of a month."""
+    months = end.year * 12 + end.month - 1 - 11
+    return date(months // 12, months % 12 + 1, 1)
 
 
 @bp.before_request
@@ -24,7 +29,8 @@ def _readers_of_reports_only():
 
 
 def _requested():
-    """The form read from the address and the filters it gives (the last year by default)."""
+    """The form read from the address and the filters it gives (the last twelve months, this
+    one included, by default)."""
     form = ReportForm(request.args)
     form.fill_choices(list_boards(current_user))
     if not form.validate():
@@ -32,7 +38,7 @@ def _requested():
         form.fill_choices(list_boards(current_user))
     today = utcnow().date()
     end = form.end.data or today
-    start = form.start.data or end - timedelta(days=DEFAULT_DAYS)
+    start = form.start.data or _a_year_of_months_to(end)
     filters = queries.Filters(
         start=min(start, end), end=max(start, end), board_id=form.board.data or None,
         governorate=form.governorate.data or None,
@@ -48,6 +54,7 @@ def show_report():
     return render_template(
         "reports/report.html", form=form, filters=filters, by=by, rows=rows,
         grouping=GROUPING_LABELS[by], columns=output.columns(),
+        breakdown=output.breakdown_columns(),
         threads_bars=output.Bars([row.figures.threads for row in rows]),
         replies_bars=output.Bars([row.figures.replies for row in rows]),
     )  # fmt: skip

@@ -5,18 +5,28 @@ a thread and its first post are saved together or not at all.
 """
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, true
+from sqlalchemy import case, func, insert, select, true, update
 
 from forum import events, markup
 from forum.accounts.queries import members_named
 from forum.clock import utcnow
 from forum.extensions import db
 from forum.links import path_for
-from forum.models import Board, BoardParticipation, Post, PostRevision, Status, Thread, User
+from forum.models import (
+    Board,
+    BoardParticipation,
+    MonthlyParticipation,
+    Post,
+    PostRevision,
+    Status,
+    Thread,
+    User,
+)
 from forum.models.threads import PATH_SEGMENT
 from forum.moderation import log as moderation_log
 from forum.names import visible
 from forum.permissions import can_moderate_board, needs_approval
+from forum.reports.sql import month_key
 from forum.tags.actions import set_thread_tags
 
 
@@ -197,8 +207,11 @@ def refresh_thread(thread):
     # The opening post is not a reply, and it may itself be hidden after flags.
     first_id = thread.first_post_id
     replies = shown if first_id is None else shown & (Post.id != first_id)
-    count = db.session.scalar(select(func.count()).select_from(Post).where(replies))
+    count, first_reply_at = db.session.execute(
+        select(func.count(), func.min(Post.created_at)).select_from(Post).where(replies)
+    ).one()
     thread.reply_count = count if first_id is not None else max(count - 1, 0)
+    thread.first_reply_at = first_reply_at if first_id is not None else None
     last = db.session.execute(
         select(Post.id, Post.created_at).where(shown).order_by(Post.id.desc()).limit(1)
     ).first()
@@ -231,15 +244,17 @@ def refresh_board(board):
 
 def refresh_participation(board, author_ids):
     """Recount the given members' published threads and visible replies on the board
-    (BoardParticipation), from the rows. Call it after refresh_board: the board's row lock
+    (BoardParticipation), and their visible posts and replies per month there
+    (MonthlyParticipation), from the rows. Call it after refresh_board: the board's row lock
     makes a second writer on the board wait, so two writers never both create a member's row.
     """
     author_ids = sorted(set(author_ids))
     if not author_ids:
         return
     db.session.flush()
+    on_board = Thread.board_id == board.id
     counts = {author_id: [0, 0] for author_id in author_ids}
-    for index, statement in enumerate(_participation_counts(Thread.board_id == board.id)):
+    for index, statement in enumerate(_participation_counts(on_board)):
         author = statement.selected_columns[0]
         for author_id, _board_id, count in db.session.execute(
             statement.where(author.in_(author_ids))
@@ -267,12 +282,44 @@ def refresh_participation(board, author_ids):
             row.threads, row.replies = threads, replies
         else:
             db.session.delete(row)
+    _refresh_months(board, author_ids)
+
+
+def _refresh_months(board, author_ids):
+    """The members' MonthlyParticipation rows on the board made equal to their posts: a
+    member has a few dozen months on a board, so all of them are recounted."""
+    statement = _monthly_counts(Thread.board_id == board.id)
+    counted = {
+        (author_id, int(month)): (posts, int(replies))
+        for author_id, _board_id, month, posts, replies in db.session.execute(
+            statement.where(Post.author_id.in_(author_ids))
+        )
+    }
+    kept = db.session.scalars(
+        select(MonthlyParticipation).where(
+            MonthlyParticipation.board_id == board.id,
+            MonthlyParticipation.user_id.in_(author_ids),
+        )
+    )
+    for row in kept:
+        figures = counted.pop((row.user_id, row.month), None)
+        if figures is None:
+            db.session.delete(row)
+        elif (row.posts, row.replies) != figures:
+            row.posts, row.replies = figures
+    db.session.add_all(
+        MonthlyParticipation(month=month, board_id=board.id, user_id=user_id, posts=posts,
+                             replies=replies)
+        for (user_id, month), (posts, replies) in counted.items()
+    )  # fmt: skip
 
 
 def recount_participation():
-    """Rebuild every BoardParticipation row from the threads and posts (after an import, or
-    to check the kept figures: `flask forum recount`); returns the number of rows."""
+    """Rebuild every BoardParticipation and MonthlyParticipation row, and every thread's
+    first reply time, from the threads and posts (after an import, or to check the kept
+    figures: `flask forum recount`); returns the number of rows kept per member and board."""
     db.session.execute(BoardParticipation.__table__.delete())
+    db.session.execute(MonthlyParticipation.__table__.delete())
     counts = {}
     for index, statement in enumerate(_participation_counts(true())):
         for author_id, board_id, count in db.session.execute(statement):
@@ -280,6 +327,20 @@ def recount_participation():
     db.session.add_all(
         BoardParticipation(user_id=user_id, board_id=board_id, threads=threads, replies=replies)
         for (user_id, board_id), (threads, replies) in counts.items()
+    )
+    db.session.execute(
+        insert(MonthlyParticipation).from_select(
+            ["user_id", "board_id", "month", "posts", "replies"], _monthly_counts(true())
+        )
+    )
+    first_reply = (
+        select(func.min(Post.created_at))
+        .where(Post.thread_id == Thread.id, Post.is_visible_to_all, Post.id != Thread.first_post_id)
+        .scalar_subquery()
+    )
+    db.session.execute(
+        update(Thread).values(first_reply_at=first_reply),
+        execution_options={"synchronize_session": False},
     )
     db.session.flush()
     return len(counts)
@@ -305,6 +366,19 @@ def _participation_counts(where):
         .group_by(Post.author_id, Thread.board_id)
     )
     return threads, replies
+
+
+def _monthly_counts(where):
+    """(author id, board id, month yyyymm, visible posts, of them replies) of published
+    threads: what MonthlyParticipation keeps."""
+    month = month_key(Post.created_at)
+    is_reply = case((Post.id != Thread.first_post_id, 1), else_=0)
+    return (
+        select(Post.author_id, Thread.board_id, month, func.count(Post.id), func.sum(is_reply))
+        .join(Thread, Post.thread_id == Thread.id)
+        .where(where, Thread.status == Status.PUBLISHED, Post.is_visible_to_all)
+        .group_by(Post.author_id, Thread.board_id, month)
+    )
 
 
 def authors_in(thread):

@@ -71,7 +71,7 @@ KEY_PAGES = [
     KeyPage("manage-tags", "/tags/manage"),
     KeyPage("authorities", "/authorities", viewer="visitor"),
     KeyPage("authority", "/authorities/{authority}"),
-    KeyPage("reports", "/reports", viewer="admin", planned=True),
+    KeyPage("reports", "/reports", viewer="admin"),
     KeyPage("log-in", "/auth/login", viewer="visitor"),
     KeyPage("register", "/auth/register", viewer="visitor"),
     KeyPage("not-found", "/b/tf-financial-experts", viewer="visitor", status=404),
