@@ -27,13 +27,14 @@ def create_app(test_config=None):
 
     api.init_app(app)  # the JSON API, its reference and the members' tokens
 
-    from forum import cache, cli, errors, headers, templating
+    from forum import cache, cli, compression, errors, headers, templating
 
     cli.register(app)
     errors.register(app)
     templating.register(app)
     cache.init_app(app)
     headers.init_app(app)
+    compression.init_app(app)
     return app
 
 

@@ -1,6 +1,9 @@
 """Every response says what the browser may load, frame and sniff; members' pages are kept
 by no cache; a body past MAX_CONTENT_LENGTH is refused before it is read."""
 
+import gzip
+from pathlib import Path
+
 import pytest
 
 from forum.headers import CONTENT_SECURITY_POLICY
@@ -62,3 +65,30 @@ def test_a_body_past_the_limit_is_refused_in_the_readers_language(app, client, l
 def test_the_default_limit_takes_the_longest_post_and_no_more(app):
     longest = 50_000 * len("%D8%A7") + 10_000  # Arabic, percent-encoded, with the other fields
     assert longest < app.config["MAX_CONTENT_LENGTH"] < 10 * 1024 * 1024
+
+
+def fetch(client, url, **headers):
+    """The answer's status, headers and body, its file closed (a static file is streamed)."""
+    with client.get(url, headers=headers) as response:
+        return response.status_code, response.headers, response.get_data()
+
+
+def test_the_stylesheet_and_scripts_go_gzipped_to_browsers_that_accept_it(app, client):
+    stylesheet = (Path(app.static_folder) / "css" / "forum.css").read_bytes()
+    _, zipped, body = fetch(client, "/static/css/forum.css", **{"Accept-Encoding": "gzip, br"})
+    assert zipped["Content-Encoding"] == "gzip" and "Accept-Encoding" in zipped["Vary"]
+    assert gzip.decompress(body) == stylesheet
+    assert len(body) < len(stylesheet) / 2
+    _, plain, body = fetch(client, "/static/css/forum.css")
+    assert "Content-Encoding" not in plain and body == stylesheet
+    assert plain["ETag"] != zipped["ETag"]
+    _, script, _ = fetch(client, "/static/js/drafts.js", **{"Accept-Encoding": "gzip"})
+    assert script["Content-Encoding"] == "gzip"
+
+
+def test_pages_are_never_compressed(client):
+    """A page holds a CSRF token beside what the reader typed: compressed, the sizes would
+    leak it (BREACH). Fonts are compressed already."""
+    for url in ("/", "/auth/login", "/static/fonts/ibm-plex-sans-arabic-arabic-400-normal.woff2"):
+        status, headers, _ = fetch(client, url, **{"Accept-Encoding": "gzip"})
+        assert status == 200 and "Content-Encoding" not in headers
