@@ -16,6 +16,9 @@ post_created = _signals.signal("post-created")
 # it (sender: the Thread or the Post). Following tells their followers and watchers.
 thread_published = _signals.signal("thread-published")
 post_published = _signals.signal("post-published")
+# A post's text was changed (sender: the Post; keyword: before, its previous Markdown source).
+# Following tells the members the new text mentions and the old one did not.
+post_edited = _signals.signal("post-edited")
 # An administrator created a board (sender: the Board, flushed). Following applies members'
 # level for new boards.
 board_created = _signals.signal("board-created")

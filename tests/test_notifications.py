@@ -6,9 +6,10 @@ from forum import events
 from forum.clock import utcnow
 from forum.extensions import db
 from forum.following import actions as following
-from forum.models import Notification, Post, TaskForceMember, Thread, ThreadWatch, User
+from forum.models import Notification, Post, Status, TaskForceMember, Thread, ThreadWatch, User
 from forum.moderation import actions
 from forum.moderation.queries import QueueItem
+from forum.threads.actions import edit_post
 from tests.factories import (
     board_by_slug,
     csrf_token,
@@ -317,3 +318,35 @@ def test_every_notification_is_signalled_with_its_mail_flag(app, member, other_m
     with events.notification_created.connected_to(on_created), app.app_context():
         make_reply(other_member.id, db.session.get(Thread, thread_id))
     assert created == [("reply_to_thread", True)]
+
+
+def test_an_edit_that_adds_a_mention_tells_only_the_newly_named(app, member, other_member):
+    with app.app_context():
+        named_later = make_person()
+        thread = make_thread(other_member.id)
+        reply = make_reply(other_member.id, thread, body=f"شكرًا @[{member.name}]")
+        edit_post(
+            _as_user(other_member), reply, body=f"{reply.body_source} و @[{named_later.name}]"
+        )
+        db.session.commit()
+    assert _told(app) == [(member.id, "mention", False), (named_later.id, "mention", False)]
+
+
+def test_an_edit_of_a_pending_reply_tells_no_one_until_it_is_approved(
+    app, member, other_member, moderator
+):
+    with app.app_context():
+        board_by_slug("financial-management").replies_need_approval = True
+        db.session.commit()
+        thread = make_thread(moderator.id)
+        reply = make_reply(other_member.id, thread, body="سؤال")
+        assert reply.status == Status.PENDING
+        edit_post(_as_user(other_member), reply, body=f"سؤال إلى @[{member.name}]")
+        db.session.commit()
+        reply_id = reply.id
+    assert _told(app) == []
+    with app.app_context():
+        reply = db.session.get(Post, reply_id)
+        actions.approve(_as_user(moderator), QueueItem("post", reply.thread, reply))
+        db.session.commit()
+    assert [told for told in _told(app) if told[0] == member.id] == [(member.id, "mention", False)]

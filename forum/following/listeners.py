@@ -14,7 +14,7 @@ follow at the instant level (the mail outbox listens to events.notification_crea
 from forum import events, markup, notifications, permissions
 from forum.accounts.queries import members_named
 from forum.following import actions, queries
-from forum.models import Level
+from forum.models import Level, Status
 
 
 @events.post_created.connect
@@ -60,6 +60,18 @@ def tell_about_reply(post, **_extra):
         ],
         emailed={user.id for user in watchers},
     )
+
+
+@events.post_edited.connect
+def tell_about_new_mentions(post, *, before, **_extra):
+    """An edit that names members the post did not name before tells them, as a new post
+    would have; those named already were told then. Pending content tells no one yet (its
+    approval does, through the events above), and neither does a hidden or deleted post."""
+    thread = post.thread
+    if not (post.is_visible_to_all and thread.status == Status.PUBLISHED):
+        return
+    named = set(markup.mentioned_names(post.body_source)) - set(markup.mentioned_names(before))
+    _tell(thread, post, [("mention", list(members_named(named).values()))], emailed=set())
 
 
 def _tell(thread, post, reasons, *, emailed):

@@ -120,6 +120,7 @@ def edit_post(editor, post, *, body, title=None):
             replaced_by_id=editor.id,
         )
     )
+    before = post.body_source
     post.body_source = body
     post.body_html = render_post(body, post)
     post.edited_at = utcnow()
@@ -129,6 +130,8 @@ def edit_post(editor, post, *, body, title=None):
         moderation_log.record(editor, "edit_post", post=post)
     elif is_opening and thread.status == Status.REJECTED:
         resubmit_thread(editor, thread)
+    if body != before:
+        events.post_edited.send(post, before=before)
     return post
 
 
