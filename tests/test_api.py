@@ -1,6 +1,7 @@
 """The JSON API: tokens, errors, languages, cursors, conditional reads, and writes that go
 through the web's actions (forum.api)."""
 
+import io
 import re
 from datetime import timedelta
 
@@ -8,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from forum.api.tokens import LAST_USED_PRECISION
+from forum.attachments import actions as attachment_actions
 from forum.clock import utcnow
 from forum.extensions import db
 from forum.models import (
@@ -22,6 +24,7 @@ from forum.models import (
     User,
 )
 from forum.notifications import notify
+from tests import attachment_files
 from tests.api_helpers import call, make_token
 from tests.factories import make_person, make_reply, make_thread, submit
 from tests.test_query_counts import add_threads, counting
@@ -363,6 +366,43 @@ def test_a_threads_posts_come_in_thread_order_page_by_page(app, client, other_me
         t.count("الرد الأول") + t.count("رد على الأول") + t.count("الرد الثاني") for t in texts
     ] == [0, 1, 1, 1]
     assert "رد على الأول" in texts[2] and [p["depth"] for p in posts] == [0, 0, 1, 0]
+
+
+def test_a_posts_files_come_with_it_and_open_for_whoever_reads_the_post(
+    app, client, other_member, task_force_member
+):
+    with app.app_context():
+        for slug, author in (("financial-management", other_member),
+                             ("tf-financial-experts", task_force_member)):  # fmt: skip
+            thread = make_thread(author.id, slug, title=f"ملفات {slug}")
+            person = db.session.get(User, author.id)
+            picture = attachment_actions.upload(
+                person, io.BytesIO(attachment_files.png()), "صورة.png"
+            )
+            sheet = attachment_actions.upload(person, io.BytesIO(b"a,b\n1,2\n"), "جدول.csv")
+            attachment_actions.attach(person, thread.first_post, [picture, sheet])
+            db.session.commit()
+        public_id, secret_id = (
+            db.session.scalar(select(Thread.id).where(Thread.title == f"ملفات {slug}"))
+            for slug in ("financial-management", "tf-financial-experts")
+        )
+    files = call(client, "GET", f"/api/v1/threads/{public_id}").get_json()["posts"][0][
+        "attachments"
+    ]
+    assert [(f["name"], f["media_type"]) for f in files] == [
+        ("صورة.png", "image/png"), ("جدول.csv", "text/csv"),
+    ]  # fmt: skip
+    assert files[0]["thumbnail_url"] and files[1]["thumbnail_url"] is None
+    with client.get(files[1]["url"]) as download:
+        assert download.status_code == 200 and download.get_data() == b"a,b\n1,2\n"
+    # The task force's files: listed to its member, and never opened by anyone else.
+    with app.app_context():
+        insider = make_token(task_force_member.id)
+    secret = call(client, "GET", f"/api/v1/threads/{secret_id}", token=insider).get_json()
+    secret_file = secret["posts"][0]["attachments"][1]["url"]
+    assert call(client, "GET", f"/api/v1/threads/{secret_id}").status_code == 404
+    with client.get(secret_file) as download:
+        assert download.status_code == 404
 
 
 def test_reads_carry_etag_and_last_modified_and_answer_304(

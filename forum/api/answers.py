@@ -34,14 +34,25 @@ def thread(row):
     )  # fmt: skip
 
 
-def post(row, may, *, author_name):
+def post(row, may, *, author_name, files=()):
     """A post (a Post or a forum.threads.queries.PostOnPage) with what the reader may do with
-    it (forum.permissions.PostPermissions): a placeholder has no text."""
+    it (forum.permissions.PostPermissions) and its files: a placeholder has no text, no file."""
     return schemas.PostOut(
         id=row.id, thread_id=row.thread_id, parent_id=row.parent_id, depth=row.depth,
         author=schemas.Person(id=row.author_id, name=author_name), state=_state(row),
-        body_html=row.body_html if may.read else None, created_at=row.created_at,
-        edited_at=row.edited_at, url=_web("threads.show_post", post_id=row.id),
+        body_html=row.body_html if may.read else None,
+        attachments=[attachment(file) for file in files] if may.read else [],
+        created_at=row.created_at, edited_at=row.edited_at,
+        url=_web("threads.show_post", post_id=row.id),
+    )  # fmt: skip
+
+
+def attachment(file):
+    return schemas.AttachmentOut(
+        id=file.id, name=file.original_name, size=file.size, media_type=file.media_type,
+        url=_web("attachments.download", attachment_id=file.id),
+        thumbnail_url=_web("attachments.thumbnail", attachment_id=file.id)
+        if file.is_image else None,
     )  # fmt: skip
 
 

@@ -86,6 +86,15 @@ class ThreadList(Schema):
     next: str | None = Field(description="The next page's address, null on the last")
 
 
+class AttachmentOut(Schema):
+    id: int
+    name: str = Field(description="The name it was uploaded with, cleaned for display")
+    size: int = Field(description="Bytes")
+    media_type: str
+    url: str = Field(description="The file, for whoever may read its post")
+    thumbnail_url: str | None = Field(description="A picture's thumbnail; null for documents")
+
+
 class PostOut(Schema):
     id: int
     thread_id: int
@@ -94,6 +103,9 @@ class PostOut(Schema):
     author: Person
     state: Literal["published", "pending", "rejected", "hidden", "deleted"]
     body_html: str | None = Field(description="Null for a deleted or hidden post's placeholder")
+    attachments: list[AttachmentOut] = Field(
+        description="Its files, in the order they were attached; none on a placeholder"
+    )
     created_at: datetime
     edited_at: datetime | None
     url: str

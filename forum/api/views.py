@@ -15,6 +15,7 @@ from forum.accounts import queries as accounts
 from forum.api import answers, openapi, pagination, schemas
 from forum.api.errors import ApiError
 from forum.api.operations import operation, page_of
+from forum.attachments import queries as attachment_queries
 from forum.authorities import queries as authorities
 from forum.boards import queries as boards
 from forum.extensions import db
@@ -78,10 +79,14 @@ def show_thread(thread_id, query):
                                        limit=query.limit + 1)  # fmt: skip
     shown, next_page = page_of(posts, query.limit, lambda p: (p.id,))
     may = permissions.for_posts(thread, shown, current_user)
+    files = attachment_queries.attachments_of_posts([p.id for p in shown])
     body = schemas.ThreadWithPosts(
         thread=answers.thread(thread),
         tags=[tag.slug for tag in tags.tags_of_thread(thread)],
-        posts=[answers.post(p, may[p.id], author_name=p.author_name) for p in shown],
+        posts=[
+            answers.post(p, may[p.id], author_name=p.author_name, files=files.get(p.id, ()))
+            for p in shown
+        ],  # fmt: skip
         next=next_page,
     )
     return body
@@ -97,8 +102,7 @@ def show_thread(thread_id, query):
 def show_post(post_id):
     post = _readable_post(post_id)
     body = schemas.PostWithThread(
-        post=answers.post(post, permissions.for_posts(post.thread, [post])[post.id],
-                          author_name=post.author.display_name),
+        post=_post_answer(post),
         thread=answers.thread(post.thread),
     )  # fmt: skip
     return body
@@ -444,7 +448,8 @@ def _acting(refusal, action, *arguments, **options):
 
 def _post_answer(post):
     may = permissions.for_posts(post.thread, [post])[post.id]
-    return answers.post(post, may, author_name=post.author.display_name)
+    files = attachment_queries.attachments_of_post(post.id)
+    return answers.post(post, may, author_name=post.author.display_name, files=files)
 
 
 # Messages ------------------------------------------------------------------------------------
