@@ -93,12 +93,14 @@ class Defaults:
     # A claim older than this belongs to a sender that died (or hangs): its mail is released
     # and sent by another. Far longer than one SMTP conversation can take (forum.mail).
     MAIL_CLAIM_TIMEOUT = 600  # seconds
+    MAIL_KEEP_DAYS = 90  # sent and kept mail is deleted after this (forum.jobs mail.prune)
 
     # Background jobs (forum.jobs). Digests run hourly, a minute past, unless DIGEST_INTERVAL
     # (seconds) is set, e.g. by a test; each reader still gets one digest per period.
     DIGEST_INTERVAL = None
     LOGIN_PRUNE_INTERVAL = 3600  # seconds
     ATTACHMENT_PRUNE_INTERVAL = 3600  # seconds: unsent uploads and unused files (forum.jobs)
+    MAIL_PRUNE_INTERVAL = 24 * 3600  # seconds: delivered mail past MAIL_KEEP_DAYS (forum.jobs)
     # The production profile's job runner (forum.celery_app): Celery with this broker, or
     # REDIS_URL's server when it is not set. Unused by `flask forum worker`.
     CELERY_BROKER_URL = None

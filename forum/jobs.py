@@ -46,6 +46,13 @@ def send_mail():
         log.info("mail: %s", ", ".join(f"{kind} {n}" for kind, n in sorted(outcomes.items())))
 
 
+def prune_mail():
+    """Delete delivered mail older than MAIL_KEEP_DAYS (forum.mail)."""
+    if pruned := mail.prune_delivered():
+        log.info("mail: %s delivered mails pruned", pruned)
+    db.session.commit()
+
+
 def send_digests():
     """Queue the digests of the readers whose local digest hour (and weekday) it is now."""
     for level in digests.DIGEST_LEVELS:
@@ -84,6 +91,7 @@ def reindex_search():
 
 JOBS = [
     Job("mail.send", send_mail, interval="MAIL_SEND_INTERVAL"),
+    Job("mail.prune", prune_mail, interval="MAIL_PRUNE_INTERVAL"),
     # Hourly, a minute past: each run digests the readers whose local hour has just begun.
     # A reader whose hour was missed (worker down) gets it next period: their next digest
     # still starts at their last one's high-water mark, so nothing new is lost.

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, select, update
+from sqlalchemy import case, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from forum.clock import utcnow
@@ -211,6 +211,19 @@ def send_all(limit=None):
     while batch := send_queued(limit):
         total += batch
     return total
+
+
+def prune_delivered(now=None):
+    """Delete sent (and kept) mail older than MAIL_KEEP_DAYS; returns how many. The outbox is
+    a queue and a short record for the administrators, not an archive: failed mail stays for
+    them to look at, and queued mail is never touched."""
+    days = current_app.config["MAIL_KEEP_DAYS"]
+    cutoff = (now or utcnow()) - timedelta(days=days)
+    done = or_(
+        (Mail.status == MailStatus.SENT) & (Mail.sent_at < cutoff),
+        (Mail.status == MailStatus.KEPT) & (Mail.created_at < cutoff),
+    )
+    return db.session.execute(delete(Mail).where(done)).rowcount
 
 
 def can_retry(mail):

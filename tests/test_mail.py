@@ -26,7 +26,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from forum import mail
+from forum import jobs, mail
 from forum.clock import utcnow
 from forum.extensions import db
 from forum.models import AdminLog, Mail, MailStatus, PageChange, SiteState, User
@@ -538,3 +538,26 @@ def test_the_worker_sends_mail_and_stops_cleanly_on_sigterm(app, database_url, s
     assert "SIGTERM: stopping" in output and "worker stopped" in output
     with app.app_context():
         assert db.session.get(Mail, mail_id).status == "sent"
+
+
+def test_delivered_mail_is_pruned_after_the_keeping_days_and_nothing_else(app):
+    """Sent and kept mail older than MAIL_KEEP_DAYS goes; failed, queued and recent mail stay."""
+    now = utcnow()
+    old, recent = now - timedelta(days=91), now - timedelta(days=89)
+    cases = {
+        "old sent": (MailStatus.SENT, old),
+        "recent sent": (MailStatus.SENT, recent),
+        "old kept": (MailStatus.KEPT, old),
+        "old failed": (MailStatus.FAILED, old),
+        "old queued": (MailStatus.QUEUED, old),
+    }
+    with app.app_context():
+        for name, (status, when) in cases.items():
+            queued = mail.queue_test_mail(mail.Recipient(f"{name.replace(' ', '-')}@example.org"))
+            queued.status, queued.created_at = status, when
+            queued.sent_at = when if status == MailStatus.SENT else None
+        db.session.commit()
+        assert jobs.find("mail.prune").scheduled
+        jobs.prune_mail()
+        left = set(db.session.scalars(select(Mail.to_address)))
+    assert left == {"recent-sent@example.org", "old-failed@example.org", "old-queued@example.org"}
