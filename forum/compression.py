@@ -31,8 +31,13 @@ def _compress_static(response):
     response.vary.add("Accept-Encoding")
     if not request.accept_encodings["gzip"]:
         return response
-    response.direct_passthrough = False  # read the file here (and close it) to compress it
+    # Read the file here to compress it, and close it at once: a browser that drops the
+    # connection mid-answer (an aborted navigation) must not leave it to the server to close.
+    opened = response.response
+    response.direct_passthrough = False
     body = response.get_data()
+    if hasattr(opened, "close"):
+        opened.close()
     if len(body) < SMALLEST:
         return response
     response.set_data(gzip.compress(body, compresslevel=6, mtime=0))
