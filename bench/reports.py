@@ -10,6 +10,7 @@ adds to the generated forum once; the authorities' pages by a visitor.
 
 import argparse
 import json
+import secrets
 import statistics
 import time
 from datetime import timedelta
@@ -18,14 +19,15 @@ from sqlalchemy import event, select
 from werkzeug.security import generate_password_hash
 
 from bench.generate import RESULTS
-from bench.serve import csrf_token
+from bench.serve import SECRET, csrf_token
 from forum import create_app
 from forum.clock import utcnow
 from forum.extensions import db
 from forum.models import User
 
 ADMIN_EMAIL = "report-admin@tabadul.test"
-ADMIN_PASSWORD = "bench-report-admin"
+# A fresh password each run, set on the administrator before logging in: none is written here.
+ADMIN_PASSWORD = secrets.token_urlsafe(16)
 
 
 def pages(today):
@@ -53,7 +55,7 @@ def main(argv=None):
     parser.add_argument("--only", help="measure only the pages whose name contains this")
     args = parser.parse_args(argv)
     manifest = json.loads((RESULTS / f"{args.size}.json").read_text())
-    app = create_app({"DATABASE_URL": manifest["database_url"], "SECRET_KEY": "bench",
+    app = create_app({"DATABASE_URL": manifest["database_url"], "SECRET_KEY": SECRET,
                       "PAGE_CACHE_BYTES": 0, "RATELIMIT_ENABLED": False})  # fmt: skip
     statements = []
     with app.app_context():
@@ -82,13 +84,14 @@ def main(argv=None):
 
 
 def _ensure_admin():
-    if db.session.scalar(select(User.id).where(User.email == ADMIN_EMAIL)) is None:
-        db.session.add(
-            User(email=ADMIN_EMAIL, display_name="Report admin", role="admin", language="en",
-                 password_hash=generate_password_hash(ADMIN_PASSWORD),
-                 email_verified_at=utcnow(), joined_at=utcnow())
-        )  # fmt: skip
-        db.session.commit()
+    """The bench's administrator, added once, with this run's password."""
+    admin = db.session.scalar(select(User).where(User.email == ADMIN_EMAIL))
+    if admin is None:
+        admin = User(email=ADMIN_EMAIL, display_name="Report admin", role="admin",
+                     language="en", email_verified_at=utcnow(), joined_at=utcnow())  # fmt: skip
+        db.session.add(admin)
+    admin.password_hash = generate_password_hash(ADMIN_PASSWORD)
+    db.session.commit()
     db.session.remove()
 
 
