@@ -215,12 +215,14 @@ def refresh_thread(thread):
     ).one()
     thread.reply_count = count if first_id is not None else max(count - 1, 0)
     thread.first_reply_at = first_reply_at if first_id is not None else None
-    last = db.session.execute(
-        select(Post.id, Post.created_at).where(shown).order_by(Post.id.desc()).limit(1)
-    ).first()
-    if last is not None:
-        thread.last_post_id = last.id
-        thread.last_activity_at = max(last.created_at, thread.published_at or thread.created_at)
+    # The newest time, not the newest post's time: a writer takes its time before it waits for
+    # SQLite's write lock, so a later id can carry an earlier time.
+    last_id, last_at = db.session.execute(
+        select(func.max(Post.id), func.max(Post.created_at)).where(shown)
+    ).one()
+    if last_id is not None:
+        thread.last_post_id = last_id
+        thread.last_activity_at = max(last_at, thread.published_at or thread.created_at)
 
 
 def refresh_board(board):
