@@ -38,6 +38,7 @@ from forum import create_app
 from forum.accounts.queries import find_user_by_email
 from forum.api.tokens import create_token
 from forum.extensions import db
+from forum.feeds.actions import issue_feed_token
 
 RESULTS = Path(__file__).parent / "results"
 MIXES = ("pages", "longtail", "mixed")
@@ -67,6 +68,10 @@ def pages(manifest):
         ("api_board", "API board threads", f"/api/v1/boards/{board}/threads"),
         ("api_thread_20", "API thread 20", f"/api/v1/threads/{manifest['thread_20']}"),
         ("api_thread_500", "API thread 500 p1", f"/api/v1/threads/{manifest['thread_500']}"),
+        # Atom feeds (forum.feeds), never cached by the page cache; a member's carry her feed
+        # token (member_request).
+        ("feed_board", "feed board", f"/b/{board}/feed.atom"),
+        ("feed_thread_500", "feed thread 500", f"/t/{manifest['thread_500']}/feed.atom"),
     ]  # fmt: skip
 
 
@@ -122,6 +127,7 @@ def main(argv=None):
     # The API's budget per caller (RATELIMIT_API) would stop wrk within a second: the runs
     # measure what an answer costs, the limit still counting every request.
     env["FORUM_RATELIMIT_API"] = "100000000 per minute"
+    env["FORUM_RATELIMIT_FEED"] = "100000000 per minute"  # per address, and wrk has one
     if args.no_page_cache:
         env["FORUM_PAGE_CACHE_BYTES"] = "0"
     if args.mix == "pages":
@@ -150,17 +156,19 @@ def pages_run(manifest, args, env):
         if not chosen:
             known = ", ".join(page[0] for page in pages(manifest))
             sys.exit(f"no page among {args.pages}; the keys are {known}")
-    counts = count_queries(manifest, chosen, 0 if args.no_page_cache else None)
+    tokens = member_tokens(manifest)
+    counts = count_queries(manifest, chosen, tokens, 0 if args.no_page_cache else None)
     with serve_many("bench.ceiling:app", env, args.servers) as servers:
         ceiling = drive(servers, "/", args)
     rows = []
-    token = f"Bearer {api_token(manifest)}"
     with serve_many("wsgi:app", env, args.servers) as servers:
         cookie = session_cookie(log_in(servers[0][0], manifest["login"]))
-        for who, header in (("anonymous", None), ("logged in", cookie)):
+        for who in ("anonymous", "logged in"):
             for key, label, path in chosen:
-                api = header and path.startswith("/api/")  # the API reads no cookie
-                result = drive(servers, path, args, cookie=token if api else header)
+                url, header = path, None
+                if who == "logged in":
+                    url, header = member_request(path, tokens, cookie)
+                result = drive(servers, url, args, cookie=header)
                 result.update(key=key, page=label, who=who, path=path, **counts[(who, path)])
                 result["ratio"] = result["rps"] / ceiling["rps"] if ceiling["rps"] else 0
                 rows.append(result)
@@ -198,20 +206,33 @@ def drive(servers, path, args, cookie=None):
     return figures
 
 
-def api_token(manifest):
-    """A new read-only personal access token of the bench member (forum.api.tokens)."""
+def member_tokens(manifest):
+    """The bench member's new read-only personal access token (forum.api.tokens) and her new
+    feed token (forum.feeds), as {"api": …, "feed": …}."""
     app = create_app({"DATABASE_URL": manifest["database_url"], "SECRET_KEY": SECRET})
     with app.app_context():
         member = find_user_by_email(manifest["login"]["email"])
         _token, secret = create_token(member, name="bench", scopes=["read"])
+        feed = issue_feed_token(member)
         db.session.commit()
-    return secret
+    return {"api": secret, "feed": feed}
+
+
+def member_request(path, tokens, cookie):
+    """The address and the Cookie or Authorization header the member reads a path with: the
+    API and the feeds read no cookie, the API takes her bearer token and a feed her feed
+    token in its address."""
+    if path.startswith("/api/"):
+        return path, f"Bearer {tokens['api']}"
+    if path.endswith("/feed.atom"):
+        return f"{path}?token={tokens['feed']}", None
+    return path, cookie
 
 
 # SQL queries per page, counted in-process on the same database -------------------------------
 
 
-def count_queries(manifest, chosen, cache_bytes=None):
+def count_queries(manifest, chosen, tokens, cache_bytes=None):
     """Statements per page for a visitor and a member: first request, then the same again."""
     config = {"DATABASE_URL": manifest["database_url"], "SECRET_KEY": SECRET}
     if cache_bytes is not None:
@@ -224,16 +245,17 @@ def count_queries(manifest, chosen, cache_bytes=None):
     visitor, member = app.test_client(), app.test_client()
     page = member.get("/auth/login").get_data(as_text=True)
     member.post("/auth/login", data={**manifest["login"], "csrf_token": csrf_token(page)})
-    token = {"Authorization": f"Bearer {api_token(manifest)}"}
     for who, client in (("anonymous", visitor), ("logged in", member)):
         for _key, _label, path in chosen:
-            # The API reads no cookie: the member's requests carry her token.
-            headers = token if who == "logged in" and path.startswith("/api/") else {}
+            url, headers = path, {}
+            if who == "logged in":
+                url, authorization = member_request(path, tokens, None)
+                headers = {"Authorization": authorization} if authorization else {}
             statements.clear()
-            client.get(path, headers=headers)
+            client.get(url, headers=headers)
             miss = len(statements)
             statements.clear()
-            client.get(path, headers=headers)
+            client.get(url, headers=headers)
             counts[(who, path)] = {"queries": miss, "queries_again": len(statements)}
     return counts
 

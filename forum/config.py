@@ -64,6 +64,7 @@ class Defaults:
     RATELIMIT_FLAG = "10 per hour"  # per member
     RATELIMIT_SEARCH = "30 per minute"  # per address (forum.limits.search)
     RATELIMIT_API = "600 per minute"  # every JSON API request, per member (token) or address
+    RATELIMIT_FEED = "120 per minute"  # Atom feeds, per address (a reader polls each feed)
     API_MAX_BODY_BYTES = 256 * 1024  # a JSON API request's body; more is refused (413)
 
     # Rendered pages kept per worker, exactly invalidated on every write (forum.cache).

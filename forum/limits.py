@@ -10,7 +10,8 @@ what members do (post, preview, flag), because a whole municipality may share on
 Failed logins are counted twice, per address and per account, and only failures count.
 
 A request over a limit is answered 429 with Retry-After and a localised page (JSON for JSON
-clients). For the search page: `@limits.search` on its view applies RATELIMIT_SEARCH.
+clients; forum.feeds answers its own in plain text). For the search page: `@limits.search` on
+its view applies RATELIMIT_SEARCH.
 """
 
 import math
@@ -106,6 +107,8 @@ api_post = [
 ]  # fmt: skip
 api_flag = [limiter.shared_limit(_rate("RATELIMIT_FLAG"), "api-flag", key_func=by_member)]
 search_limits = [limiter.limit(_rate("RATELIMIT_SEARCH"), key_func=by_address, scope="search")]
+# One budget for every feed: a reader polls a board's, a thread's and a tag's alike.
+feed_limits = [limiter.shared_limit(_rate("RATELIMIT_FEED"), "feed", key_func=by_address)]
 
 
 def apply(*groups):

@@ -419,6 +419,22 @@ def test_a_public_feed_may_be_kept_and_answers_304_when_unchanged(app, client, m
     assert client.get(f"/b/{BOARD}/feed.atom", headers={"If-None-Match": etag}).status_code == 200
 
 
+@pytest.mark.app_config(RATELIMIT_ENABLED=True, RATELIMIT_FEED="3 per minute")
+def test_feeds_are_limited_per_address_in_plain_text(app, client, member):
+    with app.app_context():
+        thread = make_thread(member.id, title="موضوع أول").id
+    urls = [f"/b/{BOARD}/feed.atom", f"/t/{thread}/feed.atom", "/tags/water/feed.atom"]
+    assert [client.get(url).status_code for url in urls] == [200, 200, 200]
+    for url in urls:  # one count for every feed
+        refused = client.get(url)
+        assert refused.status_code == 429
+        assert 0 < int(refused.headers["Retry-After"]) <= 61  # a minute, rounded up
+        assert refused.headers["Content-Type"] == "text/plain; charset=utf-8"
+        assert "Set-Cookie" not in refused.headers
+    other_address = {"REMOTE_ADDR": "192.0.2.7"}
+    assert client.get(urls[0], environ_overrides=other_address).status_code == 200
+
+
 def test_a_revoked_token_is_not_answered_from_any_cache(
     app, client, secret_thread, task_force_member
 ):

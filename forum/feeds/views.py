@@ -21,9 +21,10 @@ from flask import (
 )
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_limiter import RateLimitExceeded
 from flask_login import current_user, login_required
 
-from forum import permissions
+from forum import limits, permissions
 from forum.boards import queries as board_queries
 from forum.extensions import db
 from forum.feeds import actions, atom, documents, queries, tokens
@@ -50,6 +51,7 @@ class Reader(NamedTuple):
 
 
 @bp.get("/b/<slug>/feed.atom")
+@limits.apply(limits.feed_limits)
 def board_feed(slug):
     reader = _reader()
     board = board_queries.get_board_by_slug(slug)
@@ -63,6 +65,7 @@ def board_feed(slug):
 
 
 @bp.get("/t/<int:thread_id>/feed.atom")
+@limits.apply(limits.feed_limits)
 def thread_feed(thread_id):
     reader = _reader()
     thread = thread_queries.get_thread(thread_id)
@@ -80,6 +83,7 @@ def thread_feed(thread_id):
 
 
 @bp.get("/tags/<slug>/feed.atom")
+@limits.apply(limits.feed_limits)
 def tag_feed(slug):
     reader = _reader()
     tag = tag_queries.get_tag_by_slug(slug)
@@ -98,6 +102,14 @@ def _not_found(error):
     session (its header) and could set a cookie, which a feed never does."""
     headers = {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
     return "404 Not Found\n", 404, headers
+
+
+@bp.errorhandler(RateLimitExceeded)
+def _too_many(error):
+    """RATELIMIT_FEED, in plain text like the 404 above; Retry-After tells the reader when."""
+    headers = {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store",
+               "Retry-After": str(limits.retry_after())}  # fmt: skip
+    return "429 Too Many Requests\n", 429, headers
 
 
 def _reader():
