@@ -79,6 +79,25 @@ def test_a_pdf_is_uploaded_attached_and_sent_inert(app, client, login, member, t
     assert "<bdi>تقرير الموازنة.pdf</bdi>" in page
 
 
+def test_a_download_resumes_from_where_it_stopped(app, client, login, member, thread_id):
+    """A phone on a weak line asks for the rest of a file (Range), and its ETag says whether
+    the rest still belongs to the same file."""
+    login(member)
+    uploaded = upload(client, files.pdf(), "تقرير.pdf").get_json()
+    reply_with(client, thread_id, "التقرير مرفق", upload_ids=[uploaded["id"]])
+    reader, whole = app.test_client(), files.pdf()
+    first = reader.get(f"/attachments/{uploaded['id']}")
+    assert first.headers["Accept-Ranges"] == "bytes"
+    rest = reader.get(f"/attachments/{uploaded['id']}", headers={
+        "Range": "bytes=100-", "If-Range": first.headers["ETag"]})  # fmt: skip
+    assert rest.status_code == 206
+    assert rest.headers["Content-Range"] == f"bytes 100-{len(whole) - 1}/{len(whole)}"
+    assert rest.data == whole[100:]
+    stale = reader.get(f"/attachments/{uploaded['id']}",
+                       headers={"Range": "bytes=100-", "If-Range": '"another-file"'})  # fmt: skip
+    assert stale.status_code == 200 and stale.data == whole
+
+
 def test_an_xlsx_made_by_openpyxl_is_a_spreadsheet(client, login, member):
     login(member)
     answer = upload(client, files.xlsx(), "budget.xlsx")
