@@ -258,6 +258,30 @@ def test_a_refused_file_keeps_the_form_and_posts_nothing(app, client, login, mem
         assert db.session.get(Thread, thread_id).reply_count == 0
 
 
+def test_a_file_kept_by_a_refused_form_can_be_left_out_without_javascript(
+    app, client, login, member, thread_id
+):
+    login(member)
+    sent = [(files.png(), "موقع.png"), (files.pdf(), "تقرير.pdf")]
+    refused = reply_with(client, thread_id, "", sent=sent)  # no text: the form comes back
+    assert refused.status_code in (200, 422)
+    page = refused.get_data(True)
+    with app.app_context():
+        staged = {a.original_name: a.id for a in db.session.scalars(select(Attachment))}
+    for upload_id in staged.values():
+        assert f'name="upload_ids" value="{upload_id}"' in page
+        assert f'name="remove_upload" value="{upload_id}"' in page
+    token = csrf_token(client, f"/t/{thread_id}/reply")
+    response = client.post(f"/t/{thread_id}/reply", data={
+        "body": "التقرير وحده", "csrf_token": token,
+        "upload_ids": [str(i) for i in staged.values()],
+        "remove_upload": [str(staged["موقع.png"])]})  # fmt: skip
+    assert response.status_code == 302
+    with app.app_context():
+        posted = {a.original_name: a.post_id for a in db.session.scalars(select(Attachment))}
+    assert posted["تقرير.pdf"] is not None and posted["موقع.png"] is None
+
+
 def test_markdown_places_a_file_of_the_same_post_only(app, client, login, member, thread_id):
     login(member)
     mine = upload(client, files.png(), "a.png").get_json()

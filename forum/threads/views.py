@@ -115,7 +115,9 @@ def new_thread():
             return redirect(url_for("threads.show_post", post_id=thread.first_post_id))
     elif form.csrf_token.errors:
         _keep(form, board_id=board.id)
-    elif not form.is_submitted():
+    elif form.is_submitted():
+        staged, _refusals = _staged_files(form)  # the text was refused: its files wait with it
+    else:
         kept = _restore(form, board_id=board.id)
     status = 422 if form.errors or form.form_errors else 200
     page = render_template(
@@ -166,6 +168,8 @@ def reply(thread_id):
             return redirect(url_for("threads.show_post", post_id=post.id))
     elif form.csrf_token.errors:
         _keep(form, thread_id=thread.id, parent_id=parent.id if parent else None)
+    elif form.is_submitted():
+        staged, _refusals = _staged_files(form)
     status = 422 if form.errors or form.form_errors else 200
     page = render_template(
         "threads/reply.html", thread=thread, parent=parent, form=form, preview=preview, kept=kept,
@@ -176,9 +180,14 @@ def reply(thread_id):
 
 def _staged_files(form, post=None, removing=()):
     """The form's files staged (forum.attachments), and whether they fit on the post; the
-    refusals go to the form. Committed at once: a form shown again keeps what passed."""
+    refusals go to the form. Staging is committed at once, as a script's upload is: a form
+    shown again (a preview, a refused file, a refused text) keeps the files that passed."""
+    # A file kept from a form shown again leaves with its "Remove" box ticked (no script
+    # needed); its staged upload is pruned with the others never sent.
+    dropped = set(request.form.getlist("remove_upload"))
+    kept = [upload for upload in request.form.getlist("upload_ids") if upload not in dropped]
     staged, refusals = files.stage_from_form(
-        current_user, request.files.getlist("attachments"), request.form.getlist("upload_ids")
+        current_user, request.files.getlist("attachments"), kept
     )
     if not refusals:
         try:
@@ -186,7 +195,7 @@ def _staged_files(form, post=None, removing=()):
         except files.AttachmentError as error:
             refusals.append(str(error))
     form.form_errors.extend(refusals)
-    if refusals or form.preview.data:
+    if staged:
         db.session.commit()
     return staged, refusals
 
@@ -251,6 +260,8 @@ def edit_post(post_id):
             else:
                 flash(_("Your changes were saved."), "success")
             return redirect(url_for("threads.show_post", post_id=post.id))
+    elif form.is_submitted() and not form.csrf_token.errors:
+        staged, _refusals = _staged_files(form, post, removing)
     status = 422 if form.errors or form.form_errors else 200
     page = render_template(
         "threads/edit.html", post=post, form=form, preview=preview, is_opening=is_opening,
