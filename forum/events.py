@@ -30,3 +30,6 @@ notification_created = _signals.signal("notification-created")
 # A thread's outcome changed: an answer accepted or cleared, a challenge's status, an adoption
 # recorded or withdrawn (sender: the OutcomeChange, flushed; keyword: thread).
 outcome_changed = _signals.signal("outcome-changed")
+# Every login of a member was ended: a new password, a reset, "log out everywhere" (sender:
+# the User). Whatever else opens the account (API tokens, the feed token) is revoked with them.
+logins_ended = _signals.signal("logins-ended")

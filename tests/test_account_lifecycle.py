@@ -15,7 +15,9 @@ from forum import mail as outbox
 from forum.admin.actions import create_invitation
 from forum.clock import utcnow
 from forum.extensions import db
+from forum.feeds.actions import issue_feed_token
 from forum.models import AdminLog, Invitation, LoginSession, Mail, SiteSettings, User
+from tests.api_helpers import make_token as make_api_token
 from tests.conftest import scratch_database
 from tests.factories import (
     PASSWORD,
@@ -561,6 +563,46 @@ def test_log_out_everywhere_ends_every_login(app, client, login, member):
     assert done.headers["Location"] == "/auth/login"
     assert not _logged_in(client)
     assert not _logged_in(phone)
+
+
+def _end_logins_by(way, app, client, login, person):
+    if way == "reset":
+        _choose(client, _reset_link(app, client, person), "a brand new password")
+        return
+    login(person)
+    if way == "password":
+        url, data = "/settings/password", {"password-current_password": PASSWORD,
+                                           "password-new_password": "a brand new password",
+                                           "password-confirm": "a brand new password"}  # fmt: skip
+    else:
+        url, data = "/settings/logout-everywhere", {}
+    assert submit(client, url, data, form_page="/settings").status_code == 302
+
+
+@pytest.mark.parametrize("way", ["password", "reset", "everywhere"])
+def test_whatever_ends_every_login_revokes_every_token(app, client, login, member,
+                                                      other_member, way):  # fmt: skip
+    """Whoever had the account (a stolen session, a guessed password) may have made an API or
+    feed token to keep it: a new password or "log out everywhere" revokes them, and only the
+    member's own."""
+    with app.app_context():
+        api_token = make_api_token(member.id)
+        others_token = make_api_token(other_member.id)
+        feed_token = issue_feed_token(db.session.get(User, member.id))
+        db.session.commit()
+    reader = app.test_client()
+
+    def api(token):
+        return reader.get("/api/v1/boards", headers={"Authorization": f"Bearer {token}"})
+
+    feed = f"/b/financial-management/feed.atom?token={feed_token}"
+    assert (api(api_token).status_code, reader.get(feed).status_code) == (200, 200)
+
+    _end_logins_by(way, app, client, login, member)
+
+    assert api(api_token).status_code == 401
+    assert reader.get(feed).status_code == 404
+    assert api(others_token).status_code == 200
 
 
 def test_get_logout_does_not_log_out(client, login, member):

@@ -4,8 +4,9 @@ Flask's session is a signed cookie: on its own, a copy taken before logout would
 the account afterwards. Each login therefore gets a random key, kept in the cookie (inside the
 id Flask-Login stores, see User.get_id) and, as a digest, in a LoginSession row. Every request
 loads the member and the row in one query; logging out deletes the row, "log out everywhere"
-and a new password delete them all and change the account's session token. The remember
-cookie carries the same id and dies with it. Logging in and out also starts a new Flask
+and a new password delete them all and change the account's session token, and revoke the
+member's API and feed tokens (forum.api.tokens, forum.feeds.actions). The remember cookie
+carries the same id and dies with it. Logging in and out also starts a new Flask
 session, and with it a new CSRF token.
 """
 
@@ -15,6 +16,7 @@ from flask import current_app, g, session
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import delete
 
+from forum import events
 from forum.accounts import queries
 from forum.clock import utcnow
 from forum.config import MAX_LOGIN_AGE
@@ -52,9 +54,11 @@ def log_out():
 
 
 def end_all(user):
-    """End every login of the user, on every browser; the caller commits."""
+    """End every login of the user, on every browser, and (events.logins_ended) every token
+    that reads as them; the caller commits."""
     user.end_sessions()
     db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
+    events.logins_ended.send(user)
 
 
 def prune_expired():

@@ -13,6 +13,7 @@ from datetime import timedelta
 from flask import g, request
 from sqlalchemy import select, update
 
+from forum import events
 from forum.clock import utcnow
 from forum.extensions import db
 from forum.models import PersonalToken, User
@@ -34,6 +35,17 @@ class TokenError(ValueError):
 
 
 # Actions (the settings page calls them; never commit) -------------------------------------
+
+
+@events.logins_ended.connect
+def revoke_all_tokens(user, **_signal):
+    """Revoke every token of the member whose logins all ended: whoever had the account
+    (a stolen session, a guessed password) may have made one to keep it."""
+    db.session.execute(
+        update(PersonalToken)
+        .where(PersonalToken.user_id == user.id, PersonalToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
 
 
 def create_token(user, *, name, scopes, expires_at=None):

@@ -3,6 +3,7 @@ explicitly and never commit; a token is private state, so no page cache is empti
 
 from sqlalchemy import select, update
 
+from forum import events
 from forum.clock import utcnow
 from forum.extensions import db
 from forum.feeds import tokens
@@ -22,6 +23,13 @@ def issue_feed_token(member):
     db.session.add(FeedToken(user_id=member.id, salt=salt, token_digest=token_digest(token)))
     db.session.flush()
     return token
+
+
+@events.logins_ended.connect
+def _revoke_with_logins(member, **_signal):
+    """Every login of the member ended (forum.accounts.sessions.end_all): their feed
+    addresses stop too."""
+    revoke_feed_token(member)
 
 
 def revoke_feed_token(member):
