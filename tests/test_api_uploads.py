@@ -251,3 +251,9 @@ def test_an_edit_adds_and_removes_files(app, client, secret, others_secret, thre
     # An edit that sends no files keeps the post's.
     kept = call(client, "PATCH", url, secret, json={"body": "رد معدل ثانية"})
     assert [f["id"] for f in kept.get_json()["attachments"]] == [added["id"]]
+
+
+def test_the_reference_page_shows_the_upload_body(client):
+    page = client.get("/api/docs", headers={"Accept-Language": "ar"}).get_data(as_text=True)
+    assert "المحتوى (multipart/form-data): ملف واحد في الحقل file." in page
+    assert "رفع ملف لمشاركة لم تُكتب بعد" in page
