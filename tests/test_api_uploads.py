@@ -129,6 +129,14 @@ def test_a_file_past_the_per_file_limit_is_413(app, client, secret):
     assert upload(client, secret, b"x" * 1000, "fits.txt").status_code == 201
 
 
+@pytest.mark.app_config(ATTACHMENT_MAX_FILE_BYTES=1400, ATTACHMENT_MAX_POST_BYTES=1400,
+                        MAX_CONTENT_LENGTH=1500)  # fmt: skip
+def test_a_body_past_the_upload_limit_is_413_in_the_apis_shape(app, client, secret):
+    """Refused before it is read (forum.inputs), and still answered as the API answers."""
+    assert _error(upload(client, secret, b"x" * 5000, "big.txt"), 413)["code"] == "too_large"
+    assert _count(app, Attachment) == 0
+
+
 def test_an_upload_is_not_held_to_the_json_body_limit(app, client, secret):
     big = b"x" * (app.config["API_MAX_BODY_BYTES"] + 50_000)
     answer = upload(client, secret, big, "long.txt")
