@@ -25,7 +25,8 @@ MAX_ID = 2**63 - 1  # BIGINT, and SQLite's INTEGER
 _MAX_ID_DIGITS = len(str(MAX_ID))
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # tab, LF, CR allowed
-# Endpoint → the one field whose files it reads (forum.attachments).
+# Endpoint → the one field whose files it reads (forum.attachments); the API's operations
+# declared with `files=` add theirs (forum.api.operations).
 FILE_FIELDS = {
     "attachments.upload_file": "file",
     "threads.new_thread": "attachments",

@@ -59,6 +59,18 @@ def png(size=(40, 30)):
     return out.getvalue()
 
 
+def png_with_gps(size=(40, 30)):
+    """A PNG whose eXIf chunk holds a GPS position and a camera maker."""
+    exif = Image.Exif()
+    exif[0x010F] = "CameraMaker"
+    gps = exif.get_ifd(0x8825)
+    gps[1], gps[2] = "N", (31.0, 46.0, 0.0)
+    gps[3], gps[4] = "E", (35.0, 13.0, 0.0)
+    out = io.BytesIO()
+    Image.new("RGB", size, (0, 120, 200)).save(out, "PNG", exif=exif)
+    return out.getvalue()
+
+
 def bomb_png(side=30_000):
     """A PNG that declares side × side pixels (900 million) in a few dozen bytes."""
 

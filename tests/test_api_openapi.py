@@ -1,15 +1,18 @@
 """The OpenAPI document: valid OpenAPI 3.1, complete (every /api/v1 route of the app is in it),
 and true (every documented operation, called, answers what its schema says)."""
 
+import io
 import re
 
 import pytest
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
+from forum.attachments import actions as attachments
 from forum.extensions import db
 from forum.models import User
 from forum.outcomes import actions as outcomes
+from tests import attachment_files
 from tests.api_helpers import call, make_token
 from tests.factories import make_authority, make_person, make_reply, make_thread
 
@@ -55,11 +58,13 @@ def world(app, member, other_member, authority):
         story = make_thread(writer.id, title="قصة نجاح أولى", kind="success_story")
         adopted = make_thread(writer.id, title="قصة نجاح ثانية", kind="success_story")
         adoption = outcomes.adopt_story(db.session.get(User, member.id), adopted, note="طبقناها")
+        staged = attachments.upload(db.session.get(User, member.id),
+                                    io.BytesIO(attachment_files.pdf()), "staged.pdf")  # fmt: skip
         db.session.commit()
         return {
             "token": make_token(member.id), "member": member.id, "question": question.id,
             "opening": question.first_post_id, "reply": reply.id, "challenge": challenge.id,
-            "story": story.id, "adoption": adoption.id,
+            "story": story.id, "adoption": adoption.id, "upload": staged.id,
         }  # fmt: skip
 
 
@@ -88,7 +93,11 @@ CALLS = {
                              {"status": "resolved", "note": "حللناه", "solution_post_id": None}),
     "adopt_story": ({"thread_id": "story"}, "", {"note": "طبقناها كذلك"}),
     "withdraw_adoption": ({"adoption_id": "adoption"}, "", None),
+    "upload_file": ({}, "", None),
+    "discard_upload": ({"upload_id": "upload"}, "", None),
 }  # fmt: skip
+# The files of the operations whose body is multipart/form-data, by field.
+FILES = {"upload_file": {"file": (attachment_files.pdf, "تقرير.pdf")}}
 
 
 def _validator(document, schema):
@@ -106,7 +115,13 @@ def test_every_documented_operation_answers_as_its_schema_says(client, document,
             if body is not None:
                 body = {key: world.get(value, value) if isinstance(value, str) else value
                         for key, value in body.items()}  # fmt: skip
-            response = call(client, method.upper(), url + query, world["token"], json=body)
+            options = {}
+            if "multipart/form-data" in operation.get("requestBody", {}).get("content", {}):
+                sent = {field: (io.BytesIO(make()), filename)
+                        for field, (make, filename) in FILES[name].items()}  # fmt: skip
+                options = {"data": sent, "content_type": "multipart/form-data"}
+            response = call(client, method.upper(), url + query, world["token"], json=body,
+                            **options)  # fmt: skip
             expected = next(code for code in operation["responses"] if code.startswith("2"))
             assert str(response.status_code) == expected, (name, response.get_data(as_text=True))
             schema = operation["responses"][expected]["content"]["application/json"]["schema"]
@@ -122,6 +137,19 @@ def test_errors_answer_as_the_error_schema_says(client, document, world):
         response = client.get(url)
         assert response.status_code == status
         assert list(_validator(document, schema).iter_errors(response.get_json())) == []
+
+
+def test_an_upload_is_documented_as_a_multipart_body_of_one_file(document):
+    body = document["paths"]["/api/v1/uploads"]["post"]["requestBody"]
+    assert list(body["content"]) == ["multipart/form-data"]
+    schema = body["content"]["multipart/form-data"]["schema"]
+    assert schema["required"] == ["file"]
+    assert schema["properties"]["file"]["contentMediaType"] == "application/octet-stream"
+    # The JSON writes stay JSON, and name the uploads they attach.
+    reply = document["paths"]["/api/v1/threads/{thread_id}/posts"]["post"]["requestBody"]
+    assert list(reply["content"]) == ["application/json"]
+    edit = document["components"]["schemas"]["PostEdit"]["properties"]
+    assert {"attachments", "remove_attachments"} <= set(edit)
 
 
 def test_the_schemas_refuse_what_the_api_refuses(document):

@@ -6,6 +6,7 @@ The API asks the same policy as the web pages, so the answers mirror tests/test_
 401 where the web sends to the login page. A guard test walks app.url_map for /api/v1.
 """
 
+import io
 from dataclasses import dataclass
 
 import pytest
@@ -13,6 +14,7 @@ import pytest
 from forum.clock import utcnow
 from forum.extensions import db
 from forum.models import User
+from tests import attachment_files
 from tests.api_helpers import call, make_token
 
 # The web matrix's scenario fixture, so that both matrices ask about the same content; the
@@ -31,6 +33,7 @@ class Case:
     expected: dict  # role → OK or a status
     body: dict | None = None
     ok: int = 200
+    files: dict | None = None  # a multipart body: field → (maker of the bytes, name)
 
     @property
     def writes(self):
@@ -98,6 +101,11 @@ CASES = [
          writers(FORBIDDEN, member=OK, task_force_member=OK, other_task_force_member=OK),
          {"note": "طبقناها"}, 201),
     Case("api.withdraw_adoption", "DELETE", "/api/v1/adoptions/{adoption}", MODERATORS),
+    # Files: every member may upload; a staged upload is its uploader's alone (the author,
+    # none of the roles), so everyone else learns nothing of it.
+    Case("api.upload_file", "POST", "/api/v1/uploads", writers(OK), ok=201,
+         files={"file": (attachment_files.pdf, "report.pdf")}),
+    Case("api.discard_upload", "DELETE", "/api/v1/uploads/{staged_file}", writers(NOT_FOUND)),
 ]  # fmt: skip
 # The suspended member's token opens nothing at all (the web logs them out).
 for _case in CASES:
@@ -129,7 +137,11 @@ def token_of(app, request):
 def _problem(client, case, token, expected, content):
     url = case.url.format_map(content)
     body = None if case.body is None else dict(case.body)
-    response = call(client, case.method, url, token, json=body)
+    options = {}
+    if case.files:
+        sent = {field: (io.BytesIO(make()), name) for field, (make, name) in case.files.items()}
+        options = {"data": sent, "content_type": "multipart/form-data"}
+    response = call(client, case.method, url, token, json=body, **options)
     wanted = case.ok if expected == OK else expected
     if response.status_code == wanted:
         if expected != OK:

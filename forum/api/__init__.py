@@ -13,7 +13,7 @@ PREFIX = "/api/v1"
 
 
 def init_app(app):
-    from forum.api import pages, views  # noqa: F401  (registers the operations)
+    from forum.api import pages, uploads, views  # noqa: F401  (registers the operations)
     from forum.api.operations import bp
     from forum.extensions import csrf
 

@@ -56,6 +56,16 @@ def attachment(file):
     )  # fmt: skip
 
 
+def upload(file):
+    """A staged upload, for its uploader: what a script needs to attach and place it."""
+    return schemas.UploadOut(
+        id=file.id, name=file.original_name, media_type=file.media_type, size=file.size,
+        is_image=file.is_image, markdown=file.markdown,
+        thumbnail_url=_web("attachments.thumbnail", attachment_id=file.id)
+        if file.is_image else None,
+    )  # fmt: skip
+
+
 def _state(row):
     if row.deleted_at is not None:
         return "deleted"

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from pydantic import ValidationError
 
-from forum import limits
+from forum import inputs, limits
 from forum.api import errors, pagination, tokens
 from forum.api.errors import ApiError
 from forum.clock import utcnow
@@ -40,6 +40,7 @@ class Operation:
     scope: str | None = "read"  # None: answered to anyone, token or not
     errors: tuple = field(default=())
     signed_in: bool = False  # needs a token even to read (the caller's own things)
+    files: str | None = None  # a multipart body: the one field holding the file sent
 
 
 OPERATIONS = []
@@ -54,16 +55,21 @@ _every_request = [limiter.shared_limit(_api_rate, "api", key_func=limits.by_memb
 
 
 def operation(method, rule, *, response, summary, status=200, query=None, body=None,
-              scope="read", errors=(), signed_in=False, limited=()):  # fmt: skip
+              scope="read", errors=(), signed_in=False, limited=(), files=None):  # fmt: skip
     """Register the view as an operation of the API (see Operation); `limited` are groups of
-    forum.limits applied besides the API's own budget."""
+    forum.limits applied besides the API's own budget. With `files`, the body is
+    multipart/form-data and the view gets the file of that field as its argument."""
 
     def decorate(view):
         described = Operation(
             f"api.{view.__name__}", rule, method, summary, response, status, query, body,
-            scope, tuple(errors), signed_in,
+            scope, tuple(errors), signed_in, files,
         )  # fmt: skip
         OPERATIONS.append(described)
+        if files is not None:
+            # forum.inputs takes files at this endpoint only, in this field, and lets its body
+            # grow to the attachments' limit (API_MAX_BODY_BYTES is for JSON bodies).
+            inputs.FILE_FIELDS[described.endpoint] = files
 
         @wraps(view)
         def run(**arguments):
@@ -72,6 +78,8 @@ def operation(method, rule, *, response, summary, status=200, query=None, body=N
                 arguments["query"] = validated(query, request.args.to_dict())
             if body is not None:
                 arguments["body"] = validated(body, _json_body())
+            if files is not None:
+                arguments[files] = _sent_file(files)
             return respond(view(**arguments), status)
 
         bp.add_url_rule(rule, view.__name__, limits.apply(_every_request, *limited)(run),
@@ -99,6 +107,13 @@ def _json_body():
     if not isinstance(data, dict):
         raise ApiError(400, "invalid_json")
     return data
+
+
+def _sent_file(name):
+    sent = request.files.get(name)
+    if sent is None or not sent.filename:
+        raise ApiError(422, fields={name: [_("Choose a file.")]})
+    return sent
 
 
 # Messages for pydantic's own error types, in the caller's language.

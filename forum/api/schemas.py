@@ -95,6 +95,16 @@ class AttachmentOut(Schema):
     thumbnail_url: str | None = Field(description="A picture's thumbnail; null for documents")
 
 
+class UploadOut(Schema):
+    id: int = Field(description="For `attachments` of a new thread, a reply or an edit")
+    name: str = Field(description="The name it was uploaded with, cleaned for display")
+    media_type: str = Field(description="Found from the content, whatever the name said")
+    size: int = Field(description="Bytes, as stored (a picture re-encoded without metadata)")
+    is_image: bool
+    markdown: str = Field(description="Placed in the post's body, shows the file there")
+    thumbnail_url: str | None = Field(description="A picture's thumbnail; null for documents")
+
+
 class PostOut(Schema):
     id: int
     thread_id: int
@@ -264,6 +274,10 @@ class SearchQuery(PageQuery):
 
 # What callers send -------------------------------------------------------------------------
 
+ATTACHMENTS = Field(
+    default_factory=list, max_length=100, description="Ids of the caller's uploads to attach"
+)
+
 
 def _checked_length(value, setting):
     limit = current_app.config[setting]
@@ -292,6 +306,7 @@ class ThreadIn(Schema):
     kind: ThreadKind = "discussion"
     body: str = Field(description="Markdown")
     tags: list[str] = Field(default_factory=list, max_length=5, description="Tag slugs")
+    attachments: list[int] = ATTACHMENTS
 
     _title = field_validator("title")(classmethod(lambda cls, value: _title(value)))
     _body = field_validator("body")(
@@ -302,6 +317,7 @@ class ThreadIn(Schema):
 class ReplyIn(Schema):
     body: str = Field(description="Markdown")
     parent_id: int | None = Field(default=None, description="The post replied to, if any")
+    attachments: list[int] = ATTACHMENTS
 
     _body = field_validator("body")(
         classmethod(lambda cls, value: _checked_length(_not_blank(value), "BODY_MAX_LENGTH"))
@@ -311,6 +327,10 @@ class ReplyIn(Schema):
 class PostEdit(Schema):
     body: str = Field(description="Markdown")
     title: str | None = Field(default=None, description="For an opening post: its thread's")
+    attachments: list[int] = ATTACHMENTS
+    remove_attachments: list[int] = Field(
+        default_factory=list, max_length=100, description="Ids of the post's files to take off"
+    )
 
     _title = field_validator("title")(
         classmethod(lambda cls, value: None if value is None else _title(value))

@@ -12,9 +12,10 @@ from flask_login import current_user
 
 from forum import limits, notifications, permissions, search
 from forum.accounts import queries as accounts
-from forum.api import answers, openapi, pagination, schemas
+from forum.api import answers, openapi, pagination, schemas, uploads
 from forum.api.errors import ApiError
 from forum.api.operations import operation, page_of
+from forum.attachments import actions as attachments
 from forum.attachments import queries as attachment_queries
 from forum.authorities import queries as authorities
 from forum.boards import queries as boards
@@ -223,9 +224,11 @@ def start_thread(slug, body):
     unknown = [slug for slug in body.tags if slug not in chosen]
     if unknown:
         raise ApiError(INVALID, fields={"tags": [_unknown_tags(unknown)]})
+    staged = uploads.staged(body.attachments)
     thread = _acting(threads.ThreadError, threads.start_thread, current_user, board,
                      title=body.title, kind=body.kind, body=body.body,
                      tags=[chosen[slug] for slug in dict.fromkeys(body.tags)])  # fmt: skip
+    attachments.attach(current_user, thread.first_post, staged)
     db.session.commit()
     return answers.thread(thread)
 
@@ -252,8 +255,10 @@ def reply(thread_id, body):
         if thread.locked and permissions.can_read_thread(thread):
             raise ApiError(CONFLICT, message=_locked())
         raise ApiError(FORBIDDEN)
+    staged = uploads.staged(body.attachments)
     post = _acting(threads.ThreadError, threads.reply, current_user, thread, body=body.body,
                    parent=parent)  # fmt: skip
+    attachments.attach(current_user, post, staged)
     db.session.commit()
     return _post_answer(post)
 
@@ -272,6 +277,12 @@ def edit_post(post_id, body):
     permissions.require(permissions.can_read_post(post))
     permissions.require(permissions.can_edit_post(post), hide=False)
     is_opening = post.thread.first_post_id == post.id
+    removed = uploads.removing(post, body.remove_attachments)
+    staged = uploads.staged(body.attachments, post, {file.id for file in removed})
+    # As the web's edit: the files change first, then the text (rendered with the files kept).
+    for file in removed:
+        attachments.remove(current_user, file)
+    attachments.attach(current_user, post, staged)
     _acting(threads.ThreadError, threads.edit_post, current_user, post, body=body.body,
             title=body.title if is_opening else None)  # fmt: skip
     db.session.commit()

@@ -27,11 +27,15 @@ class AttachmentError(ValueError):
     """A rule about attachments was broken; the message is for the member."""
 
 
+class FileTooLarge(AttachmentError):
+    """The file is past the per-file limit (the API answers 413 for it, the web form 422)."""
+
+
 def read_upload(stream, limit):
     """The bytes of an uploaded file, refused past `limit` without reading on."""
     data = stream.read(limit + 1)
     if len(data) > limit:
-        raise AttachmentError(
+        raise FileTooLarge(
             _("The file is larger than %(size)s, the most a file may be.", size=human_size(limit))
         )
     return data

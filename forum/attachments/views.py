@@ -125,7 +125,7 @@ def describe(attachment):
         "name": attachment.original_name,
         "size": inspect.human_size(attachment.size),
         "type": str(file_type.label),
-        "markdown": f"![{attachment.original_name}](attachment:{attachment.id})",
+        "markdown": attachment.markdown,
         "thumbnail": url_for("attachments.thumbnail", attachment_id=attachment.id)
         if attachment.is_image else None,
         "discard": url_for("attachments.discard_upload", attachment_id=attachment.id),

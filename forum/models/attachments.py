@@ -64,6 +64,11 @@ class Attachment(Content, db.Model):
     def is_staged(self):
         return self.post_id is None
 
+    @property
+    def markdown(self):
+        """What places the file in its post's text (forum.markup)."""
+        return f"![{self.original_name}](attachment:{self.id})"
+
     def read_scope(self):
         thread_id = self.__dict__.get("thread_id")
         return scope("thread", thread_id) if thread_id is not None else None
