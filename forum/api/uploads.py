@@ -29,7 +29,7 @@ INVALID = 422
     files="file",
     scope="write",
     errors=(400, 401, 403, 413, 422, 429),
-    summary=mark("Upload a file for a post to come; send its id in `attachments`"),
+    summary=mark("Upload a file for a post to come, then send its id in the post's attachments"),
 )
 def upload_file(file):
     permissions.require(permissions.can_attach_files(), hide=False)
