@@ -263,5 +263,5 @@ def test_an_edit_adds_and_removes_files(app, client, secret, others_secret, thre
 
 def test_the_reference_page_shows_the_upload_body(client):
     page = client.get("/api/docs", headers={"Accept-Language": "ar"}).get_data(as_text=True)
-    assert "المحتوى (multipart/form-data): ملف واحد في الحقل file." in page
+    assert 'المحتوى (multipart/form-data): ملف واحد في الحقل <code dir="ltr">file</code>.' in page
     assert "رفع ملف لمشاركة لم تُكتب بعد" in page
