@@ -6,7 +6,7 @@ import logging
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select, text, update
+from sqlalchemy import event, func, select, text, update
 
 from forum import search
 from forum.clock import utcnow
@@ -163,6 +163,44 @@ def test_bulk_statements_through_the_session_are_indexed_too(app, member):
         assert found(None, WORD) == [post_id]
         assert found(None, "التشجير") == [post_id]
         assert found(None, "الجماعي") == []
+
+
+def test_a_change_to_more_threads_than_a_statement_takes_is_indexed_in_batches(app, member):
+    """A statement takes at most 65,535 parameters on PostgreSQL: the opening posts of the
+    threads a transaction retitled are looked up a batch at a time."""
+    with app.app_context():
+        thread = make_thread(member.id, title="موضوع", body="نص")
+        db.session.execute(update(Thread).where(Thread.id == thread.id).values(title="التشجير"))
+        # As if the same statement had reached 70,000 threads (ids that do not exist).
+        search.index._pending(db.session)["threads"].update(range(10**9, 10**9 + 70_000))
+        db.session.commit()
+        opening = thread.first_post_id
+    with app.test_request_context():
+        assert found(None, "التشجير") == [opening]
+
+
+def test_recounting_the_counters_leaves_the_index_alone(app, runner, member):
+    """`flask forum recount` sets every thread's counters in one statement; none of them is in
+    the index, so it writes nothing there (it used to reindex every opening post, and failed
+    on PostgreSQL past 65,535 threads)."""
+    with app.app_context():
+        make_thread(member.id, title="موضوع", body=f"عن {WORD}")
+        db.session.commit()
+    written = []
+
+    def note(_connection, _cursor, statement, *_rest):
+        if schema.TABLE in statement and not statement.lstrip().upper().startswith("SELECT"):
+            written.append(statement)
+
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        result = runner.invoke(args=["forum", "recount"])
+    finally:
+        with app.app_context():
+            event.remove(db.engine, "before_cursor_execute", note)
+    assert result.exit_code == 0, result.output
+    assert written == []
 
 
 def test_reindex_rebuilds_the_index_with_a_progress_bar(app, runner, member):

@@ -171,6 +171,11 @@ def count_posts(connection):
 # Upkeep: what the session's writes change -------------------------------------------------
 
 
+# The columns whose change changes a post's document: its text, and its thread's title where
+# it is the opening post. Visibility is not in the index (the search joins it live).
+_INDEXED = {"posts": frozenset({"body_html"}), "threads": frozenset({"title", "first_post_id"})}
+
+
 def _pending(session):
     return session.info.setdefault(_PENDING, {"posts": set(), "threads": set(), "after": None})
 
@@ -183,16 +188,29 @@ def _note_writes(session, flush_context):
             pending = pending or _pending(session)
             pending["posts"].add(row.id)
     for row in session.dirty:
-        if isinstance(row, Post) and _changed(session, row, "body_html"):
+        if isinstance(row, Post) and _changed(session, row, *_INDEXED["posts"]):
             pending = pending or _pending(session)
             pending["posts"].add(row.id)
-        elif isinstance(row, Thread) and _changed(session, row, "title", "first_post_id"):
+        elif isinstance(row, Thread) and _changed(session, row, *_INDEXED["threads"]):
             pending = pending or _pending(session)
             pending["threads"].add(row.id)
     for row in session.deleted:
         if isinstance(row, Post):
             pending = pending or _pending(session)
             pending["posts"].add(row.id)  # gone by then: write() removes it
+
+
+def _may_set(state, columns):
+    """Whether the UPDATE may set one of the columns: those of its .values(), or of the
+    parameter sets of an update by primary key; when neither tells, it may."""
+    values = getattr(state.statement, "_values", None)
+    if values:
+        assigned = {getattr(column, "key", column) for column in values}
+    else:
+        parameters = state.parameters
+        parameters = [parameters] if isinstance(parameters, dict) else parameters or []
+        assigned = {name for row in parameters for name in row}
+    return not assigned or bool(assigned & columns)
 
 
 def _changed(session, row, *columns):
@@ -217,6 +235,8 @@ def _note_bulk_writes(state):
         id_column, noted = Thread.__table__.c.id, "threads"
     else:
         return
+    if state.is_update and not _may_set(state, _INDEXED[noted]):
+        return  # e.g. `flask forum recount` setting every thread's counters
     pending = _pending(state.session)
     if state.is_insert:
         if noted == "posts" and pending["after"] is None:
@@ -239,11 +259,12 @@ def apply_pending(session):
         return
     connection = session.connection()
     post_ids = set(pending["posts"])
-    if pending["threads"]:
+    threads = sorted(pending["threads"])
+    for start in range(0, len(threads), BATCH):  # a statement takes at most 65,535 parameters
         post_ids.update(
             connection.execute(
                 select(Thread.first_post_id).where(
-                    Thread.id.in_(pending["threads"]), Thread.first_post_id.is_not(None)
+                    Thread.id.in_(threads[start : start + BATCH]), Thread.first_post_id.is_not(None)
                 )
             ).scalars()
         )
