@@ -34,7 +34,7 @@ def pages(today):
     """(name, url, reader) for every page measured; a year's range ends today."""
     year = f"start={today - timedelta(days=365):%Y-%m-%d}&end={today:%Y-%m-%d}"
     everything = f"start={today - timedelta(days=3 * 366):%Y-%m-%d}&end={today:%Y-%m-%d}"
-    found = [("/reports (default: month, last 365 days)", "/reports", "admin")]
+    found = [("/reports (default: twelve whole months)", "/reports", "admin")]
     for by in ("month", "platform", "governorate", "authority"):
         found.append((f"/reports by {by}, a year", f"/reports?by={by}&{year}", "admin"))
     found += [

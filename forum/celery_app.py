@@ -37,7 +37,6 @@ def make_celery(app):
     )
     for job in jobs.JOBS:
         celery.task(name=task_name(job), shared=False)(_in_app_context(app, job.function))
-    celery.flask_app = app
 
     @signals.worker_process_init.connect(weak=False)
     def forget_parents_connections(**_kwargs):
@@ -61,14 +60,14 @@ def beat_schedule(config):
     """
     schedule = {}
     for job in jobs.JOBS:
-        every = job.every(config)
-        if every is not None:
-            expires = max(every.total_seconds(), 60)
-            entry = {"schedule": every, "options": {"expires": expires}}
-        elif job.minute is not None:
-            entry = {"schedule": crontab(minute=job.minute), "options": {"expires": 3000}}
-        else:
+        trigger = job.trigger(config)
+        if trigger is None:
             continue
+        kind, when = trigger
+        if kind == "every":
+            entry = {"schedule": when, "options": {"expires": max(when.total_seconds(), 60)}}
+        else:
+            entry = {"schedule": crontab(minute=when), "options": {"expires": 3000}}
         schedule[job.name] = {"task": task_name(job), **entry}
     return schedule
 

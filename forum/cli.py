@@ -197,13 +197,13 @@ def worker_command():
 def jobs_list_command():
     """Each job and when it runs, in either runner."""
     for job in jobs.JOBS:
-        every = job.every(current_app.config)
-        if every is not None:
-            when = f"every {every.total_seconds():g} s"
-        elif job.minute is not None:
-            when = f"hourly at minute {job.minute}"
-        else:
+        trigger = job.trigger(current_app.config)
+        if trigger is None:
             when = "on demand"
+        elif trigger[0] == "every":
+            when = f"every {trigger[1].total_seconds():g} s"
+        else:
+            when = f"hourly at minute {trigger[1]}"
         click.echo(f"{job.name:<16} {when}")
 
 

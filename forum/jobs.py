@@ -29,14 +29,15 @@ class Job:
     interval: str | None = None
     minute: int | None = None
 
-    def every(self, config):
-        """The time between runs, or None when the job runs hourly at `minute` (or never)."""
+    def trigger(self, config):
+        """When the job runs, as both runners schedule it: ("every", a timedelta),
+        ("hourly", the minute), or None: on demand only."""
         seconds = config.get(self.interval) if self.interval else None
-        return timedelta(seconds=float(seconds)) if seconds else None
-
-    @property
-    def scheduled(self):
-        return self.interval is not None or self.minute is not None
+        if seconds:
+            return "every", timedelta(seconds=float(seconds))
+        if self.minute is not None:
+            return "hourly", self.minute
+        return None
 
 
 def send_mail():

@@ -213,12 +213,12 @@ def send_all(limit=None):
     return total
 
 
-def prune_delivered(now=None):
+def prune_delivered():
     """Delete sent (and kept) mail older than MAIL_KEEP_DAYS; returns how many. The outbox is
     a queue and a short record for the administrators, not an archive: failed mail stays for
     them to look at, and queued mail is never touched."""
     days = current_app.config["MAIL_KEEP_DAYS"]
-    cutoff = (now or utcnow()) - timedelta(days=days)
+    cutoff = utcnow() - timedelta(days=days)
     done = or_(
         (Mail.status == MailStatus.SENT) & (Mail.sent_at < cutoff),
         (Mail.status == MailStatus.KEPT) & (Mail.created_at < cutoff),

@@ -325,6 +325,12 @@ def can_attach_files(user=None):
     return bool(access_for(user).postable)
 
 
+def can_discard_upload(attachment, user=None):
+    """Taking back an upload not yet sent with a post: its uploader alone (someone else's, or
+    a file already on a post, is not there: 404)."""
+    return attachment is not None and attachment.is_staged and can_read_attachment(attachment, user)
+
+
 def can_remove_attachment(attachment, user=None):
     """Taking one file off a post, with a reason: the board's moderators."""
     return (
@@ -657,4 +663,3 @@ class TemplatePolicy:
     manage_tags = staticmethod(can_manage_tags)
     retag_thread = staticmethod(can_retag_thread)
     read_reports = staticmethod(can_read_reports)
-    remove_attachment = staticmethod(can_remove_attachment)

@@ -4,6 +4,7 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
+from babel.lists import format_list
 from flask import current_app, url_for
 from flask_babel import (
     format_date,
@@ -16,6 +17,7 @@ from flask_babel import (
 from jinja2 import pass_context, pass_eval_context
 from markupsafe import Markup
 
+from forum.attachments.inspect import human_size
 from forum.i18n import current_language, pick, text_direction
 from forum.models import Status
 from forum.people import avatar, bdi, staff_badge
@@ -47,6 +49,8 @@ def register(app):
         datetime=pass_context(lambda context, value: _formatted(context, value, "datetime")),
         date=pass_context(lambda context, value: _formatted(context, value, "date")),
         number=format_decimal,
+        filesize=human_size,
+        as_list=lambda items: format_list([str(item) for item in items], locale=get_locale()),
         iso=_iso,
         bdi=bdi,
     )

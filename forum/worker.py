@@ -44,13 +44,16 @@ def in_app_context(app, job):
 def add_job(app, scheduler, job):
     """Schedule one job of forum.jobs: at its interval (the first run at once: mail queued
     while the worker was down goes out now), or hourly at its minute."""
-    every = job.every(app.config)
+    trigger = job.trigger(app.config)
     run = in_app_context(app, job.function)
-    if every is not None:
-        scheduler.add_job(run, "interval", seconds=every.total_seconds(), id=job.name,
+    if trigger is None:
+        return
+    kind, when = trigger
+    if kind == "every":
+        scheduler.add_job(run, "interval", seconds=when.total_seconds(), id=job.name,
                           next_run_time=datetime.now(UTC))  # fmt: skip
-    elif job.minute is not None:
-        scheduler.add_job(run, "cron", minute=job.minute, id=job.name)
+    else:
+        scheduler.add_job(run, "cron", minute=when, id=job.name)
 
 
 def make_scheduler(app):
@@ -61,8 +64,7 @@ def make_scheduler(app):
         job_defaults={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
     )
     for job in jobs.JOBS:
-        if job.scheduled:
-            add_job(app, scheduler, job)
+        add_job(app, scheduler, job)
     return scheduler
 
 

@@ -154,6 +154,17 @@ def test_the_daily_limit_holds_for_uploads_by_api(client, secret):
     assert error["fields"]["file"]
 
 
+@pytest.mark.app_config(ATTACHMENT_MAX_DAILY_BYTES=1500)
+def test_taking_an_upload_back_does_not_refill_the_day(client, secret):
+    first = upload(client, secret, b"x" * 1000, "a.txt").get_json()
+    taken_back = call(client, "DELETE", f"/api/v1/uploads/{first['id']}", secret)
+    assert taken_back.status_code == 200
+    # The server did the work: the day's limit still counts it.
+    assert _error(upload(client, secret, b"y" * 1000, "b.txt"), 422)["fields"]["file"]
+    # And it is gone for its owner.
+    assert call(client, "DELETE", f"/api/v1/uploads/{first['id']}", secret).status_code == 404
+
+
 def test_a_read_only_token_and_no_token_upload_nothing(app, client, member):
     with app.app_context():
         reader = make_token(member.id, scopes=("read",))
@@ -220,9 +231,9 @@ def test_a_staged_upload_is_taken_back_by_its_owner_alone(
     mine = upload(client, secret, files.pdf(), "a.pdf").get_json()
     url = f"/api/v1/uploads/{mine['id']}"
     assert _error(call(client, "DELETE", url, others_secret), 404)["code"] == "not_found"
-    assert _attachment(app, mine["id"]) is not None
+    assert _attachment(app, mine["id"]).removed_at is None
     assert call(client, "DELETE", url, secret).get_json() == {"done": True}
-    assert _attachment(app, mine["id"]) is None
+    assert _attachment(app, mine["id"]).removed_at is not None  # kept, removed, until pruned
     assert _error(call(client, "DELETE", url, secret), 404)
     # Once on a post it is no longer an upload to take back.
     attached = upload(client, secret, files.pdf(), "b.pdf").get_json()

@@ -22,7 +22,7 @@ _CONVERTER = re.compile(r"<(?:(\w+):)?(\w+)>")
 DESCRIPTIONS = {
     200: mark("Done; the answer"),
     201: mark("Created"),
-    304: mark("Not modified since the ETag or date given"),
+    304: mark("Not modified since the ETag given (If-None-Match)"),
     400: mark("The request could not be understood (a broken body or cursor)"),
     401: mark("No token where one is needed, or a token that is not valid, revoked, expired "
               "or whose account cannot be used now"),

@@ -3,16 +3,12 @@ limits once, and this module validates the request, answers in JSON (with ETag, 
 and 304 on reads) and keeps the list the OpenAPI document is built from."""
 
 import hashlib
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import UTC, timedelta
+from datetime import UTC
 from functools import wraps
 
 from flask import Blueprint, current_app, g, request
-from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user
 from pydantic import ValidationError
 
 from forum import inputs, limits
@@ -161,49 +157,16 @@ def respond(model, status=200):
     if request.method in ("GET", "HEAD") and status == 200:
         etag = hashlib.sha256(response.get_data()).hexdigest()[:32]
         response.set_etag(etag)
-        response.last_modified = _first_given(etag)
-        response.make_conditional(request)
+        # Many changes have no date of their own (a lock, a post hidden after flags), and the
+        # workers share no memory to date them: Last-Modified says when this answer was made,
+        # and only the ETag earns a 304 (If-Modified-Since alone always gets the answer).
+        response.last_modified = utcnow().replace(tzinfo=UTC)
+        if request.if_none_match:
+            response.make_conditional(request)
     next_page = getattr(model, "next", None)
     if next_page:
         response.headers["Link"] = f'<{next_page}>; rel="next"'
     return response
-
-
-class _FirstGiven:
-    """When this worker began giving each caller the answer it gives now, per address: the
-    answer's Last-Modified. Many changes have no date of their own (a lock, a pin, a post
-    hidden after flags), so a date read from the rows could answer 304 to a changed answer;
-    this date moves whenever the answer (its ETag) does. Bounded, least recently used first
-    out; a worker that forgot an answer dates it anew, which costs a 200, never a stale 304.
-    """
-
-    SIZE = 10_000
-
-    def __init__(self):
-        self._answers = OrderedDict()
-        self._lock = threading.Lock()
-
-    def since(self, key, etag):
-        now = utcnow().replace(microsecond=0)
-        with self._lock:
-            kept = self._answers.get(key)
-            if kept is None:
-                kept = self._answers[key] = (etag, now)
-            elif kept[0] != etag:
-                # HTTP dates count whole seconds: a new answer is dated a second past the old
-                # one at least, or a change within that second would answer 304.
-                kept = self._answers[key] = (etag, max(now, kept[1] + timedelta(seconds=1)))
-            self._answers.move_to_end(key)
-            while len(self._answers) > self.SIZE:
-                self._answers.popitem(last=False)
-            return kept[1]
-
-
-def _first_given(etag):
-    first_given = current_app.extensions.setdefault("api_first_given", _FirstGiven())
-    caller = current_user.id if current_user.is_authenticated else None
-    key = (request.full_path, caller, str(get_locale()))
-    return first_given.since(key, etag).replace(tzinfo=UTC)
 
 
 def after_api_request(response):

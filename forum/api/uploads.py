@@ -52,10 +52,8 @@ def upload_file(file):
     summary=mark("Take back one's upload not yet sent with a post"),
 )
 def discard_upload(upload_id):
-    # As the web's discard: another's upload, or one already on a post, is not there (404).
     attachment = queries.get_attachment(upload_id)
-    staged = attachment is not None and attachment.is_staged
-    permissions.require(staged and permissions.can_read_attachment(attachment))
+    permissions.require(permissions.can_discard_upload(attachment))
     files.discard(current_user, attachment)
     db.session.commit()
     return schemas.Done(done=True)

@@ -94,10 +94,10 @@ def attach(actor, post, attachments):
 
 
 def discard(user, attachment):
-    """A staged upload its owner took back before posting."""
-    if attachment.post_id is not None or attachment.uploader_id != user.id:
-        raise AttachmentError(_("This file is not yours to take back."))
-    db.session.delete(attachment)
+    """A staged upload its owner took back before posting (permissions.can_discard_upload).
+    The row stays, removed, until prune: it still counts against the day's limit."""
+    attachment.removed_at = utcnow()
+    attachment.removed_by_id = user.id
     db.session.flush()
 
 
@@ -124,9 +124,9 @@ def refresh_post_html(post):
 
 
 def prune(now=None):
-    """Delete staged uploads older than ATTACHMENT_STAGED_HOURS, then the blobs that no
-    attachment uses (past their grace period) and dead temporary files. The caller commits
-    before calling sweep_blobs, so a rolled-back deletion never loses a file still in use."""
+    """Delete staged uploads (discarded ones too) older than ATTACHMENT_STAGED_HOURS. The
+    caller commits, then calls sweep_blobs for the blobs no attachment uses any more, so a
+    rolled-back deletion never loses a file still in use."""
     now = now or utcnow()
     hours = current_app.config["ATTACHMENT_STAGED_HOURS"]
     stale = queries.stale_staged(now - timedelta(hours=hours))

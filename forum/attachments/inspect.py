@@ -12,6 +12,7 @@ import zipfile
 from typing import NamedTuple
 
 import filetype
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -180,8 +181,12 @@ def display_name(name, kind=None):
 
 
 def human_size(size):
-    """1.5 MB, 300 KB: sizes as members read them."""
-    for unit, step in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
+    """1.5 MB, 300 KB: sizes as members read them, in their language's words and digits."""
+    for unit, step in (
+        (_l("%(size)s GB"), 1024**3),
+        (_l("%(size)s MB"), 1024**2),
+        (_l("%(size)s KB"), 1024),
+    ):
         if size >= step:
-            return f"{size / step:.1f}".removesuffix(".0") + f" {unit}"
-    return f"{size} B"
+            return str(unit) % {"size": format_decimal(round(size / step, 1), format="#,##0.#")}
+    return _("%(size)s bytes", size=format_decimal(size))

@@ -6,6 +6,7 @@ from typing import NamedTuple
 from flask import current_app
 from sqlalchemy import func, select
 
+from forum.attachments.inspect import TYPES
 from forum.clock import utcnow
 from forum.extensions import db
 from forum.links import path_for
@@ -19,6 +20,14 @@ class Limits(NamedTuple):
     max_post_bytes: int
     max_daily_bytes: int
     max_files: int
+
+    def type_labels(self):
+        """The accepted types as members read them (the form's hint)."""
+        return [TYPES[key].label for key in self.types if key in TYPES]
+
+    def accept(self):
+        """The accepted types for a file input's `accept`: their extensions."""
+        return ",".join(ext for key in self.types if key in TYPES for ext in TYPES[key].extensions)
 
 
 def current_limits():
@@ -87,14 +96,6 @@ def attachments_of_post(post_id):
     return attachments_of_posts([post_id]).get(post_id, [])
 
 
-def bytes_on_post(post_id):
-    return db.session.scalar(
-        select(func.coalesce(func.sum(Attachment.size), 0)).where(
-            Attachment.post_id == post_id, Attachment.removed_at.is_(None)
-        )
-    )
-
-
 def bytes_uploaded_today(user):
     """What the member uploaded in the last 24 hours (discarded files count too: the limit is
     on the work the server did)."""
@@ -123,15 +124,6 @@ def hashes_in_use():
         db.session.scalars(
             select(Attachment.sha256).where(Attachment.removed_at.is_(None)).distinct()
         )
-    )
-
-
-def is_hash_in_use(sha256):
-    return (
-        db.session.scalar(
-            select(func.count()).where(Attachment.sha256 == sha256, Attachment.removed_at.is_(None))
-        )
-        > 0
     )
 
 

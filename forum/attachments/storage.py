@@ -75,10 +75,6 @@ def _write(sha256, data, suffix):
     return sha256
 
 
-def exists(sha256, suffix=""):
-    return path(sha256, suffix).is_file()
-
-
 def delete(sha256):
     """Remove a blob and its thumbnail."""
     for suffix in ("", THUMBNAIL):

@@ -19,13 +19,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from forum import permissions
-from forum.attachments import actions, inspect, queries, storage
+from forum.attachments import actions, queries, storage
 from forum.attachments.forms import RemoveForm, SettingsForm
 from forum.extensions import db
 
 bp = Blueprint("attachments", __name__)
 
-bp.add_app_template_filter(inspect.human_size, "filesize")
 
 # A file answer runs nothing and embeds nothing, whatever a browser makes of its bytes.
 FILE_POLICY = "default-src 'none'; sandbox"
@@ -52,8 +51,7 @@ def upload_file():
 def discard_upload(attachment_id):
     """Take back a staged upload before posting; another's, or one on a post, is 404."""
     attachment = queries.get_attachment(attachment_id)
-    staged = attachment is not None and attachment.is_staged
-    permissions.require(staged and permissions.can_read_attachment(attachment))
+    permissions.require(permissions.can_discard_upload(attachment))
     actions.discard(current_user, attachment)
     db.session.commit()
     return "", 204
@@ -119,12 +117,11 @@ def _disposition(kind, name):
 
 def describe(attachment):
     """What the upload script shows of a staged file."""
-    file_type = inspect.TYPES[inspect.BY_MEDIA_TYPE[attachment.media_type]]
     return {
         "id": attachment.id,
         "name": attachment.original_name,
-        "size": inspect.human_size(attachment.size),
-        "type": str(file_type.label),
+        "size": attachment.size_label,
+        "type": str(attachment.file_type.label),
         "markdown": attachment.markdown,
         "thumbnail": url_for("attachments.thumbnail", attachment_id=attachment.id)
         if attachment.is_image else None,

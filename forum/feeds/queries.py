@@ -29,6 +29,6 @@ def feed_token_owner(token):
         .where(FeedToken.token_digest == token_digest(token), FeedToken.revoked_at.is_(None))
         .options(joinedload(FeedToken.user))
     )
-    if found is None or not tokens.matches(token, found.salt):
+    if found is None or tokens.secret_for(found) is None:
         return None
     return found.user

@@ -32,11 +32,6 @@ def secret_of(salt):
     return base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
 
 
-def matches(token, salt):
-    """Whether the token is the one derived from the salt with this SECRET_KEY."""
-    return hmac.compare_digest(token.encode(), secret_of(salt).encode())
-
-
 def secret_for(row):
     """The token of a FeedToken row, to write in its member's addresses; None when the row was
     made under another SECRET_KEY (its addresses no longer work: the member makes a new one)."""

@@ -39,8 +39,6 @@ bp = Blueprint("feeds", __name__)
 
 # Entries in a feed: the newest ones.
 ENTRIES = 30
-# The member's tokens page (forum.api's), where templates/feeds/_token_section.html is shown.
-TOKENS_PAGE = "/settings/tokens"
 
 
 class Reader(NamedTuple):
@@ -126,8 +124,7 @@ def _reader():
     owner = queries.feed_token_owner(token)
     if owner is None or not owner.is_active:
         abort(404)
-    own_language = owner.language if owner.language in languages else languages[0]
-    language = feed_args.get("lang", own_language)
+    language = feed_args.get("lang", _own_language(owner))
     return Reader(permissions.access_of(owner), language, token, feed_args)
 
 
@@ -181,7 +178,8 @@ def revoke_token():
 
 
 def _tokens_page():
-    return f"{request.script_root}{TOKENS_PAGE}#feed-token"
+    """The member's tokens page (forum.api's), which shows templates/feeds/_token_section.html."""
+    return url_for("api_pages.show_tokens", _anchor="feed-token")
 
 
 # For templates -----------------------------------------------------------------------------
@@ -250,11 +248,18 @@ def _readers_token():
     return g.feed_token
 
 
+def _own_language(member):
+    """The language a member's feeds speak unless their address asks for another."""
+    languages = current_app.config["LANGUAGES"]
+    return member.language if member.language in languages else languages[0]
+
+
 def _link_args(token):
     """The token, and the page's language when the feed would not be in it by itself."""
-    languages = current_app.config["LANGUAGES"]
     args = {} if token is None else {"token": token}
-    default = current_user.language if token is not None else languages[0]
+    default = (
+        _own_language(current_user) if token is not None else current_app.config["LANGUAGES"][0]
+    )
     if current_language() != default:
         args["lang"] = current_language()
     return args

@@ -34,18 +34,19 @@ def columns():
 
 def breakdown_columns():
     """(header, value of a Row) for the active members by self-declared gender and job
-    category: counts of people, suppressed like the total."""
-    not_given = _("not given")
-    chosen = [
-        (f"{_('Active members')}: {label if key else not_given}",
-         lambda row, key=key: _people(row.figures.genders.get(key, 0)))
-        for key, label in [*GENDERS.items(), (None, None)]
-    ]  # fmt: skip
-    chosen += [
-        (f"{_('Active members')}: {label if key else not_given}",
-         lambda row, key=key: _people(row.figures.job_categories.get(key, 0)))
-        for key, label in [*JOB_CATEGORIES.items(), (None, None)]
-    ]  # fmt: skip
+    category: counts of people, suppressed like the total. Each header is its own, the two
+    "not given" included (the JSON report keys its figures by header)."""
+    chosen = []
+    for figure, groups, not_given in (
+        ("genders", GENDERS, _("gender not given")),
+        ("job_categories", JOB_CATEGORIES, _("job category not given")),
+    ):
+        for key, label in [*groups.items(), (None, not_given)]:
+
+            def people(row, figure=figure, key=key):
+                return _people(getattr(row.figures, figure).get(key, 0))
+
+            chosen.append((_("Active members: %(group)s", group=label), people))
     return chosen
 
 
@@ -60,9 +61,10 @@ def as_csv(rows):
 
 
 def as_json(rows, *, month):
+    chosen = (columns() + breakdown_columns())[1:]
     return json.dumps(
         {"month": month, "rows": [{"key": row.key, "label": row.label,
-                                   **{h: v(row) for h, v in (columns() + breakdown_columns())[1:]}}
+                                   **{header: value(row) for header, value in chosen}}
                                   for row in rows]},
         ensure_ascii=False, indent=2,
     )  # fmt: skip

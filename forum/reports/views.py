@@ -15,6 +15,13 @@ from forum.reports.forms import GROUPING_LABELS, ReportForm
 bp = Blueprint("reports", __name__)
 
 
+@bp.app_template_global()
+def smallest_reported_group():
+    """How few people a report's cell may count before it is hidden (for the settings page,
+    which tells members so)."""
+    return queries.SMALLEST_CELL
+
+
 def _a_year_of_months_to(end):
     """The first day of the month eleven months before end's: twelve whole months by
     default, so that no bar of the chart stands for part of a month."""

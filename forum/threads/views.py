@@ -97,9 +97,9 @@ def new_thread():
     staged = []
     if form.validate_on_submit():
         staged, refusals = _staged_files(form)
-        if form.preview.data or refusals:
-            preview = markup.render(form.body.data) if form.preview.data else None
-        else:
+        if form.preview.data:
+            preview = markup.render(form.body.data)
+        elif not refusals:
             thread = actions.start_thread(
                 current_user, board, title=form.title.data, kind=form.kind.data,
                 body=form.body.data, tags=tag_queries.get_tags(form.tags.data),
@@ -156,9 +156,9 @@ def reply(thread_id):
     preview, staged = None, []
     if form.validate_on_submit():
         staged, refusals = _staged_files(form)
-        if form.preview.data or refusals:
-            preview = markup.render(form.body.data) if form.preview.data else None
-        else:
+        if form.preview.data:
+            preview = markup.render(form.body.data)
+        elif not refusals:
             post = actions.reply(current_user, thread, body=form.body.data, parent=parent)
             files.attach(current_user, post, staged)
             reading.discard_draft(current_user.id, thread_id=thread.id)
@@ -241,9 +241,9 @@ def edit_post(post_id):
         staged, refusals = _staged_files(form, post, removing)
         if is_opening and not (form.title.data or "").strip():
             form.title.errors.append(_("This field is required."))
-        elif form.preview.data or refusals:
-            preview = markup.render(form.body.data) if form.preview.data else None
-        else:
+        elif form.preview.data:
+            preview = markup.render(form.body.data)
+        elif not refusals:
             was_rejected = post.thread.status == Status.REJECTED
             for attachment in shown:
                 if attachment.id in removing:
