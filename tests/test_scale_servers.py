@@ -47,11 +47,12 @@ def test_a_write_on_one_server_empties_the_cached_page_on_the_other(app, databas
         fields = {"csrf_token": token(member.get(reply_url, timeout=10)), "parent_id": "",
                   "body": "ردٌّ كُتب على الخادم الأول"}  # fmt: skip
         assert member.post(reply_url, data=fields, allow_redirects=False).status_code == 302
-        # At once, on both workers of the other server.
-        for _ in range(4):
-            answer = requests.get(page, timeout=10)
-            assert "ردٌّ كُتب على الخادم الأول" in answer.text
-        assert answer.headers.get("X-Page-Cache") == "hit"  # cached again, with the reply
+        # At once, on both workers of the other server; each renders it once more, then keeps
+        # it again (which worker takes a request is the kernel's choice, so count, not order).
+        answers = [requests.get(page, timeout=10) for _ in range(8)]
+        assert all("ردٌّ كُتب على الخادم الأول" in answer.text for answer in answers)
+        hits = [answer.headers.get("X-Page-Cache") == "hit" for answer in answers]
+        assert sum(hits) >= len(answers) - 2  # at most one miss per worker
 
 
 def test_a_member_removed_from_a_task_force_on_one_server_is_refused_on_the_other(
